@@ -1,0 +1,3 @@
+"""gongkai: rules-as-code compliance checks for 政务公开 (government affairs disclosure)."""
+
+__version__ = "0.1.0"

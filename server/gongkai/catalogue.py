@@ -1,0 +1,105 @@
+"""Clause catalogues: every provision of a source document, verbatim, classified.
+
+A catalogue is ``rules/<CODE>/clauses.yaml``. Loading it proves two things against the
+source text in ``rules/sources/``: every clause is quoted verbatim (a contiguous piece of
+the source), and every non-empty line of the source is either inside some clause or
+listed as omitted (a heading or page furniture). Nothing is left out silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import StrEnum
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+CLAUSE_ID = re.compile(r"^[A-Z]{2,3}-\d+(-(\d+|p\d+))*$")
+
+
+class ClauseClass(StrEnum):
+    per_action = "per-action"  # checkable on one action's facts
+    periodic = "periodic"  # checkable on an agency's record for a period (usually a year)
+    not_checkable = "not-checkable"  # principle, purpose, definition, exhortation …
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Document(Strict):
+    code: str = Field(pattern=r"^[A-Z]{2,3}$")
+    title: str
+    number: str | None = None  # 文号, e.g. 海政办发〔2017〕37号
+    issuer: str
+    source: str  # file name under rules/sources/
+    dated: dt.date | None = None
+    notes: str | None = None
+
+
+class Clause(Strict):
+    id: str = Field(pattern=CLAUSE_ID.pattern)
+    path: str  # section path as printed, e.g. "五、(二) 第十条"
+    text: str  # verbatim from the source
+    cls: ClauseClass = Field(alias="class")
+    reason: str | None = None  # required for not-checkable
+    reading: str | None = None  # how we read a typo or odd punctuation, text left as printed
+
+    @model_validator(mode="after")
+    def _reason_iff_not_checkable(self) -> Clause:
+        if (self.cls is ClauseClass.not_checkable) != bool(self.reason):
+            raise ValueError(f"clause {self.id!r}: a reason is required exactly when not-checkable")
+        return self
+
+
+class Omission(Strict):
+    line: str  # verbatim line of the source
+    kind: str = Field(pattern=r"^(heading|furniture)$")
+
+
+class Catalogue(Strict):
+    document: Document
+    clauses: list[Clause]
+    omitted: list[Omission] = []
+
+    def clause(self, clause_id: str) -> Clause:
+        for clause in self.clauses:
+            if clause.id == clause_id:
+                return clause
+        raise KeyError(clause_id)
+
+
+class CatalogueError(ValueError):
+    """A catalogue that does not match its source."""
+
+
+def check_against_source(catalogue: Catalogue, source_text: str) -> None:
+    """Raise CatalogueError unless every clause is verbatim and every line accounted for."""
+    problems: list[str] = []
+    seen: set[str] = set()
+    for clause in catalogue.clauses:
+        if clause.id in seen:
+            problems.append(f"duplicate clause id {clause.id!r}")
+        seen.add(clause.id)
+        if clause.text not in source_text:
+            problems.append(f"clause {clause.id!r} is not verbatim in the source")
+    lines = [line.strip() for line in source_text.splitlines()]
+    omitted = {o.line.strip() for o in catalogue.omitted}
+    problems += [f"omitted line {line!r} is not a line of the source" for line in omitted - set(lines)]
+    for line in lines:
+        if not line or line in omitted:
+            continue
+        if not any(line in clause.text for clause in catalogue.clauses):
+            problems.append(f"source line not in any clause nor omitted: {line[:40]!r}")
+    if problems:
+        raise CatalogueError("; ".join(problems))
+
+
+def load_catalogue(path: Path, sources_dir: Path) -> Catalogue:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    catalogue = Catalogue.model_validate(data)
+    source = (sources_dir / catalogue.document.source).read_text(encoding="utf-8")
+    check_against_source(catalogue, source)
+    return catalogue

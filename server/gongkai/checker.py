@@ -1,0 +1,238 @@
+"""One check, top to bottom: request → typed facts → derived facts → engine → Decision."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import uuid
+from enum import Enum
+from typing import Any, Protocol
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from gongkai.agencies import Agency, binding_packs, known_agencies
+from gongkai.compiler import TRUE, UNKNOWN, CompiledDeadline, CompiledRule, Lawbook
+from gongkai.decision import (
+    AppliedPack,
+    Decision,
+    Finding,
+    Obligation,
+    ObligationStatus,
+    Outcome,
+    Severity,
+    Undecided,
+)
+from gongkai.derive import apply_derivations, compute_deadline, extension_of, period_text
+from gongkai.facts import ACTIONS
+from gongkai.packs import Pack
+from gongkai.vocabulary import FactInfo
+from gongkai.workdays import WorkingDayCalendar
+
+
+class CheckRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    request_id: str | None = Field(default=None, max_length=100)
+    agency: Agency
+    action: str
+    facts: dict[str, Any] = Field(default_factory=dict)
+    as_of: dt.date | None = None  # default: the date of the action, else today
+
+
+class BadInput(ValueError):
+    """Input that cannot be checked; ``field`` names where, for INVALID_ARGUMENT."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+def validation_error(prefix: str, exc: ValidationError) -> BadInput:
+    err = exc.errors()[0]
+    where = ".".join([prefix, *(str(p) for p in err["loc"])]).strip(".")
+    value = err.get("input")
+    shown = f" (got {value!r:.60})" if err["type"] != "missing" and not isinstance(value, dict) else ""
+    return BadInput(where, f"{err['msg'].lower()}{shown}")
+
+
+class RuleEngine(Protocol):
+    """Decides compiled conditions: returns the engine rule names (``<id>#T``/``#U``) that hold."""
+
+    def fire(self, action: str, facts: dict[str, Any]) -> set[str]: ...
+
+
+class Checker:
+    def __init__(self, lawbook: Lawbook, engine: RuleEngine, today: dt.date | None = None) -> None:
+        self.lawbook = lawbook
+        self.engine = engine
+        self._today = today
+
+    def check(self, request: CheckRequest) -> Decision:
+        started = time.perf_counter_ns()
+        model = ACTIONS.get(request.action)
+        if model is None:
+            raise BadInput("action", f"unknown action kind {request.action!r}; known: {', '.join(ACTIONS)}")
+        try:
+            typed = model.model_validate(request.facts)
+        except ValidationError as exc:
+            raise validation_error("facts", exc) from exc
+        packs = binding_packs(self.lawbook.packs, request.agency)
+        if not packs:
+            raise BadInput(
+                "agency",
+                f"no rule pack binds {request.agency.name!r} "
+                f"({request.agency.division_code}); known: {known_agencies(self.lawbook.packs)}",
+            )
+        as_of = request.as_of or typed.action_date() or self._today or dt.date.today()
+        in_force = [p for p in packs if _in_force(p.meta.effective_from, p.meta.effective_to, as_of)]
+        codes = {p.code for p in in_force}
+        calendar = WorkingDayCalendar()
+        facts = {k: v for k, v in typed.model_dump().items() if v is not None}
+        apply_derivations(request.action, facts)
+        deadlines = [d for d in self.lawbook.deadlines.get(request.action, []) if d.pack.code in codes]
+        results = {}
+        for d in deadlines:
+            result = compute_deadline(d.deadline, d.parameter, facts, as_of, calendar)
+            if result is not None:
+                facts[d.deadline.id + "_due"] = result.due_on
+                facts[d.deadline.id + "_overdue"] = result.overdue
+                results[d] = result
+        vocab = self.lawbook.vocabulary[request.action]
+        engine_started = time.perf_counter_ns()
+        fired = self.engine.fire(request.action, facts)
+        engine_micros = (time.perf_counter_ns() - engine_started) // 1000
+
+        rules = [
+            r
+            for r in self.lawbook.by_action.get(request.action, [])
+            if r.pack.code in codes and _in_force(r.rule.effective_from, r.rule.effective_to, as_of)
+        ]
+        findings = [self._finding(r, facts) for r in rules if r.id + TRUE in fired]
+        undecided = [
+            Undecided(
+                rule_id=r.id,
+                clause_id=r.rule.clauses[0],
+                severity=r.rule.severity,
+                missing_facts=missing_inputs(r.reads, facts, vocab),
+            )
+            for r in rules
+            if r.id + UNKNOWN in fired and r.id + TRUE not in fired and r.rule.severity is not Severity.info
+        ]
+        obligations = [
+            _obligation(d, results[d], facts, as_of)
+            for d in deadlines
+            if d in results and (d.applies_if is None or d.engine_id + TRUE in fired)
+        ]
+        warnings = [
+            f"{year} 年的法定节假日和调休安排尚未收录,按周一至周五为工作日计算"
+            for year in sorted(calendar.uncovered_years)
+        ]
+        warnings += [f"{f.rule_id}: {f.message}" for f in findings if f.severity is Severity.should]
+        return Decision(
+            request_id=request.request_id or uuid.uuid4().hex,
+            outcome=_outcome(findings, undecided),
+            action=request.action,
+            agency=request.agency.name,
+            as_of=as_of,
+            findings=findings,
+            obligations=obligations,
+            undecided=undecided,
+            missing_facts=sorted({name for u in undecided for name in u.missing_facts}),
+            packs=[
+                AppliedPack(
+                    code=p.code,
+                    document=p.catalogue.document.title,
+                    version=p.version,
+                    effective_from=p.meta.effective_from,
+                )
+                for p in in_force
+            ],
+            rules_applied=[r.id for r in rules],
+            ruleset_version=self.lawbook.version,
+            warnings=warnings,
+            engine_micros=engine_micros,
+            total_micros=(time.perf_counter_ns() - started) // 1000,
+        )
+
+    def _finding(self, compiled: CompiledRule, facts: dict[str, Any]) -> Finding:
+        rule = compiled.rule
+        pack, clause = self.lawbook.clause(rule.clauses[0])
+        return Finding(
+            rule_id=rule.id,
+            clause_id=clause.id,
+            clause_ids=list(rule.clauses),
+            document=pack.catalogue.document.title,
+            document_number=pack.catalogue.document.number,
+            section=clause.path,
+            clause_text=clause.text,
+            severity=rule.severity,
+            message=rule.message,
+            remedy=rule.remedy,
+            facts={name: _plain(facts.get(name)) for name in compiled.reads},
+        )
+
+
+def missing_inputs(reads: tuple[str, ...], facts: dict[str, Any], vocab: dict[str, FactInfo]) -> list[str]:
+    """The caller's facts behind the absent facts a rule reads (derived ones traced back)."""
+    missing: dict[str, None] = {}
+
+    def trace(name: str) -> None:
+        if facts.get(name) is not None:
+            return
+        info = vocab.get(name)
+        inputs = [i for i in info.derived_from if facts.get(i) is None] if info else []
+        if info and info.derived_from and inputs:
+            for i in inputs:
+                trace(i)
+        else:
+            missing.setdefault(name)
+
+    for name in reads:
+        trace(name)
+    return list(missing)
+
+
+def _in_force(start: dt.date | None, end: dt.date | None, day: dt.date) -> bool:
+    return (start is None or start <= day) and (end is None or day <= end)
+
+
+def _outcome(findings: list[Finding], undecided: list[Undecided]) -> Outcome:
+    if any(f.severity is Severity.must for f in findings):
+        return Outcome.non_compliant
+    if any(u.severity is Severity.must for u in undecided):
+        return Outcome.incomplete
+    return Outcome.compliant
+
+
+def _obligation(d: CompiledDeadline, result: Any, facts: dict[str, Any], as_of: dt.date) -> Obligation:
+    if result.overdue > 0:
+        status = ObligationStatus.missed
+    elif result.done_on is not None:
+        status = ObligationStatus.met
+    else:
+        status = ObligationStatus.open
+    start = facts[d.deadline.start]
+    return Obligation(
+        id=f"{d.pack.code}.{d.deadline.id}",
+        title=d.deadline.title,
+        clause_ids=list(d.deadline.clauses),
+        starts_on=start.date() if isinstance(start, dt.datetime) else start,
+        due_on=result.due_on,
+        period=period_text(d.parameter, extension_of(d.deadline, facts)),
+        done_on=result.done_on,
+        status=status,
+    )
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+__all__ = ["BadInput", "CheckRequest", "Checker", "Pack", "RuleEngine"]

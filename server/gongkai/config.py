@@ -1,0 +1,35 @@
+"""All configuration in one place: defaults, overridden by GONGKAI_* environment variables
+and then by command-line options."""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+
+def default_rules_dir() -> Path:
+    """The packs shipped with the package (``rules/`` at the top of the repository)."""
+    return Path(str(resources.files("gongkai.law")))
+
+
+class Settings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = Field(default=50051, ge=0, le=65535)
+    rules_dir: Path = Field(default_factory=default_rules_dir)
+    max_message_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
+    max_batch: int = Field(default=1000, ge=1)  # actions per CheckBatch
+    thread_pool: int = Field(default=8, ge=1)
+    grace_seconds: float = Field(default=10.0, ge=0)  # in-flight calls finish on SIGTERM
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        values: dict[str, object] = {}
+        for name in cls.model_fields:
+            env = os.environ.get(f"GONGKAI_{name.upper()}")
+            if env is not None:
+                values[name] = env
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls.model_validate(values)

@@ -1,0 +1,137 @@
+"""Derived facts: computed in plain Python before the engine, from a registry.
+
+Two sources: named derivations registered by the fact modules (counts, flags), and the
+deadlines declared in rule packs (due date and how late, in the period's unit). Each
+derived fact records its inputs, so a rule that cannot be decided names the facts the
+caller must supply, not our internal names.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from gongkai.packs import UNIT_TERMS, Deadline, Parameter, Unit
+from gongkai.workdays import WorkingDayCalendar
+
+Facts = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Derivation:
+    name: str
+    term: str  # Chinese term
+    actions: tuple[str, ...]
+    inputs: tuple[str, ...]
+    type: type  # int, bool or dt.date
+    compute: Callable[..., Any]
+    partial: bool  # called even when inputs are absent (and may return None: unknown)
+
+
+REGISTRY: dict[str, Derivation] = {}
+
+
+def derivation(
+    name: str,
+    term: str,
+    actions: tuple[str, ...],
+    inputs: tuple[str, ...],
+    type_: type,
+    *,
+    partial: bool = False,
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a derived fact; unless ``partial``, it is absent when any input is absent."""
+
+    def register(fn: Callable[..., Any]) -> Callable[..., Any]:
+        if name in REGISTRY:
+            raise ValueError(f"derived fact {name!r} registered twice")
+        REGISTRY[name] = Derivation(name, term, actions, inputs, type_, fn, partial)
+        return fn
+
+    return register
+
+
+def derivations_for(action: str) -> list[Derivation]:
+    return [d for d in REGISTRY.values() if action in d.actions]
+
+
+def apply_derivations(action: str, facts: Facts) -> None:
+    for d in derivations_for(action):
+        values = [facts.get(i) for i in d.inputs]
+        if d.partial or all(v is not None for v in values):
+            value = d.compute(*values)
+            if value is not None:
+                facts[d.name] = value
+
+
+@dataclass(frozen=True)
+class DeadlineResult:
+    due_on: dt.date
+    overdue: int  # units past the due date (0 when in time or not yet due)
+    done_on: dt.date | None
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Same day of the month ``months`` later, clamped to the month's end (1月31日 → 2月28日)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def compute_deadline(
+    deadline: Deadline, parameter: Parameter, facts: Facts, as_of: dt.date, cal: WorkingDayCalendar
+) -> DeadlineResult | None:
+    """Due date and lateness, or None when the start date is unknown."""
+    start = facts.get(deadline.start)
+    if not isinstance(start, dt.date):
+        return None
+    start = start.date() if isinstance(start, dt.datetime) else start
+    done = facts.get(deadline.end)
+    period = int(parameter.value) + extension_of(deadline, facts)
+    skip = _suspension(deadline, facts)
+    until = done if isinstance(done, dt.date) else as_of
+    if parameter.unit is Unit.working_days:
+        due = cal.add(start, period, skip)
+        overdue = cal.count(due, until, skip) if until > due else 0
+    elif parameter.unit is Unit.days:
+        due = start + dt.timedelta(days=period) + dt.timedelta(days=_skipped_days(skip, start, until))
+        overdue = max((until - due).days, 0)
+    elif parameter.unit is Unit.months:
+        due = add_months(start, period)
+        overdue = max((until - due).days, 0)
+    else:
+        raise ValueError(f"deadline {deadline.id!r}: unit {parameter.unit} is not a date period")
+    return DeadlineResult(due, overdue, done if isinstance(done, dt.date) else None)
+
+
+def extension_of(deadline: Deadline, facts: Facts) -> int:
+    return int(facts.get(deadline.extension) or 0) if deadline.extension else 0
+
+
+def period_text(parameter: Parameter, extra: int = 0) -> str:
+    value = int(parameter.value) + extra
+    return f"{value} {UNIT_TERMS[parameter.unit]}".strip()
+
+
+def _suspension(deadline: Deadline, facts: Facts) -> Callable[[dt.date], bool] | None:
+    """Days after the suspension (中止) up to and including resumption do not count.
+
+    The day the period is suspended was already running; like the day of any event, the
+    day counting resumes is not counted. An open suspension stops the clock for good.
+    """
+    if not deadline.suspension:
+        return None
+    begin, end = (facts.get(name) for name in deadline.suspension)
+    if not isinstance(begin, dt.date):
+        return None
+    last = end if isinstance(end, dt.date) else dt.date.max
+    return lambda day: begin < day <= last
+
+
+def _skipped_days(skip: Callable[[dt.date], bool] | None, start: dt.date, until: dt.date) -> int:
+    if skip is None:
+        return 0
+    return sum(1 for n in range((until - start).days) if skip(start + dt.timedelta(days=n + 1)))

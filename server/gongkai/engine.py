@@ -1,0 +1,103 @@
+"""durable-rules behind one small interface.
+
+durable-rules 2.0.28 is unmaintained and has sharp edges (see the project notes): its Host
+starts timer threads that run actions on the wrong thread and walk freed state; deleting a
+session where no action ran crashes the process; 1,024 live sessions per ruleset at most;
+the C extension never releases the GIL. So: one Host per process with the timer threads
+never started, a catch-all rule so that some action always runs, one fact per check in a
+fresh session deleted in ``finally``, and a lock around the engine (threads could add no
+throughput anyway, and it keeps at most one live session).
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import threading
+from collections.abc import Callable
+from enum import Enum
+from typing import Any
+
+from durable import engine as durable
+
+from gongkai.compiler import Lawbook
+from gongkai.vocabulary import FactInfo, FactType
+
+CATCH_ALL = "#catch-all"
+
+
+class EngineError(RuntimeError):
+    """The engine failed; a check must fail closed, never answer COMPLIANT."""
+
+
+class _Host(durable.Host):
+    def _run(self) -> None:  # no timer threads: every action runs on the calling thread
+        return None
+
+
+class DurableEngine:
+    """Evaluate compiled rulesets: one ruleset per action kind, one session per check."""
+
+    def __init__(self, lawbook: Lawbook) -> None:
+        rulesets, version = lawbook.engine_rulesets(), lawbook.version
+        self._vocabulary = lawbook.vocabulary
+        self._host = _Host()
+        self._lock = threading.Lock()
+        self._sids = itertools.count(1)
+        self._fired: list[str] = []
+        self._names = {action: f"{action}@{version}" for action in rulesets}
+        definitions = {}
+        for action, rules in rulesets.items():
+            definition = {
+                name: {"all": [{"m": copy.deepcopy(cond)}], "run": self._record(name)} for name, cond in rules.items()
+            }
+            definition[CATCH_ALL] = {"all": [{"m": {"kind": action}}], "run": self._record(CATCH_ALL)}
+            definitions[self._names[action]] = definition
+        try:
+            self._host.register_rulesets(definitions)
+        except Exception as exc:  # durable raises bare Exceptions for bad definitions
+            raise EngineError(f"durable-rules rejected the rulesets: {exc}") from exc
+
+    def _record(self, name: str) -> Callable[[Any], None]:
+        def action(_closure: Any) -> None:
+            self._fired.append(name)
+
+        return action
+
+    def fire(self, action: str, facts: dict[str, Any]) -> set[str]:
+        """Names of the engine rules (``<id>#T``, ``<id>#U``) that the facts match."""
+        ruleset = self._names.get(action)
+        if ruleset is None:
+            return set()  # no rule for this action kind
+        fact = engine_fact(facts, self._vocabulary[action])
+        with self._lock:
+            sid = str(next(self._sids))
+            self._fired = []
+            try:
+                self._host.assert_fact(ruleset, {**fact, "sid": sid, "kind": action})
+            except Exception as exc:
+                raise EngineError(f"durable-rules failed on {action}: {exc}") from exc
+            finally:
+                self._host.delete_state(ruleset, sid)
+            fired, self._fired = self._fired, []
+        if CATCH_ALL not in fired:
+            raise EngineError(f"durable-rules ran no action for {action}: the answer is unknown")
+        return set(fired) - {CATCH_ALL}
+
+
+def engine_fact(facts: dict[str, Any], vocab: dict[str, FactInfo]) -> dict[str, Any]:
+    """Lay facts out for durable-rules: typed scalars; a list of choices → one flag per value."""
+    out: dict[str, Any] = {}
+    for name, value in facts.items():
+        info = vocab.get(name)
+        if info is None or not info.in_engine:
+            continue
+        if info.type is FactType.choices:
+            chosen = {str(v) for v in value}
+            for option in info.values:
+                out[f"{name}__{option}"] = option in chosen
+        elif isinstance(value, Enum):
+            out[name] = str(value.value)
+        else:
+            out[name] = value
+    return out

@@ -1,0 +1,47 @@
+"""What every action's facts have in common.
+
+Every fact is optional: an absent fact is *unknown*, never false. A rule that needs an
+unknown fact cannot be decided, and the decision names the fact (INCOMPLETE), so a caller
+is never told "compliant" on a guess. Each field carries its Chinese term as ``title``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+def fact(term: str, description: str | None = None, *, personal: bool = False) -> Any:
+    """A fact field: optional, titled with its Chinese term; ``personal`` never stored in clear."""
+    extra = {"personal": True} if personal else None
+    return Field(default=None, title=term, description=description, json_schema_extra=extra)
+
+
+class Choice(StrEnum):
+    """An enum whose members carry their Chinese term (``term``) for schemas and reports."""
+
+    term: str
+
+    def __new__(cls, value: str, term: str = "") -> Choice:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.term = term
+        return member
+
+
+class ActionFacts(BaseModel):
+    """Base of every action kind's facts."""
+
+    model_config = ConfigDict(extra="forbid", str_max_length=10_000, validate_default=False)
+
+    kind: ClassVar[str]
+    term: ClassVar[str]  # Chinese name of the action kind
+    # The fact whose date is "the date of the action" (default as-of date), if any.
+    date_fact: ClassVar[str | None] = None
+
+    def action_date(self) -> dt.date | None:
+        value = getattr(self, self.date_fact, None) if self.date_fact else None
+        return value if isinstance(value, dt.date) else None

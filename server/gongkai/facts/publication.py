@@ -1,0 +1,143 @@
+"""Publishing a piece of government information (公开政务信息) and its secrecy review (保密审查)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+from pydantic import BaseModel
+
+from gongkai.derive import derivation
+from gongkai.facts.base import ActionFacts, Choice, fact
+
+
+class DisclosureAttribute(Choice):
+    proactive = "proactive", "主动公开"
+    on_request = "on_request", "依申请公开"
+    withheld = "withheld", "不予公开"
+
+
+class InformationCategory(Choice):
+    normative_document = "normative_document", "与群众利益关系密切的规范性文件、政策及措施"
+    organisation = "organisation", "机构设置、职责权限及办事指南"
+    licensing = "licensing", "行政许可的事项、依据、条件、数量、程序、期限及材料目录、示范文本"
+    fees = "fees", "行政、事业性收费项目、标准、方式、减免政策及其依据"
+    required_by_law = "required_by_law", "法律、法规、规章规定需要公开的其他政务信息"
+    other = "other", "其他政务信息"
+
+
+class Exemption(Choice):
+    state_secret = "state_secret", "属于国家秘密"
+    commercial_secret = "commercial_secret", "属于商业秘密或者公开后可能导致商业秘密被泄露"
+    personal_privacy = "personal_privacy", "属于个人隐私或者公开后可能导致对个人隐私造成不当侵害"
+    in_process = "in_process", "正在调查、讨论、处理过程中"
+    law_enforcement = "law_enforcement", "与执法有关,公开后可能直接影响案件查处或者危及个人生命安全"
+    legally_barred = "legally_barred", "法律、法规、规章规定不予公开的其他情形"
+
+
+class Channel(Choice):
+    county_portal = "county_portal", "清流县人民政府门户网"
+    gazette = "gazette", "公报"
+    newspaper = "newspaper", "报刊"
+    broadcast = "broadcast", "广播"
+    television = "television", "电视"
+    news = "news", "新闻"
+    other = "other", "其他便于公众及时准确获取信息的形式"
+
+
+class ReviewStep(Choice):
+    drafter_opinion = "drafter_opinion", "拟稿人员提出定密具体意见以及是否公开意见"
+    leader_review = "leader_review", "分管领导把关审核"
+    disclosure_officer_conclusion = "disclosure_officer_conclusion", "信息公开工作人员审查并提出审查结论或处理意见"
+
+
+class RecordElement(Choice):
+    title_or_summary = "title_or_summary", "被审查信息的标题及文号或者内容摘要"
+    withholding_basis = "withholding_basis", "不公开政府信息的依据或理由"
+    conclusion = "conclusion", "保密审查的结论或者处理意见"
+    signature_and_date = "signature_and_date", "保密审查责任人的签章和日期"
+
+
+class Impact(Choice):
+    """How grave the consequences of a breach were (责任追究的情节), for the sanction tier."""
+
+    minor = "minor", "情节轻微,影响较小"
+    disrupted_or_loss = "disrupted_or_loss", "影响正常工作,或者给群众造成损失"
+    serious = "serious", "情节严重,影响较大"
+    criminal = "criminal", "构成犯罪"
+
+
+class SecrecyReviewFacts(BaseModel):
+    """The 保密审查 and its written record: shared by publishing and by the review itself."""
+
+    secrecy_reviewed: bool | None = fact("已进行保密审查", "公开前是否进行了保密审查")
+    review_steps: list[ReviewStep] | None = fact("保密审查已完成的环节")
+    review_record_kept: bool | None = fact("保密审查有文字记载并妥善保存")
+    record_elements: list[RecordElement] | None = fact("文字记载已载明的事项")
+
+
+class PublishInformation(SecrecyReviewFacts, ActionFacts):
+    """A piece of government information that is about to be, or has been, published."""
+
+    kind: ClassVar[str] = "publish_information"
+    term: ClassVar[str] = "公开政务信息"
+    date_fact: ClassVar[str | None] = "published_on"
+
+    title: str | None = fact("信息标题")
+    category: InformationCategory | None = fact("信息类别", "第三条所列主动公开类别之一,或其他")
+    disclosure_attribute: DisclosureAttribute | None = fact("公开属性")
+    generated_on: dt.date | None = fact("信息生成之日")
+    published_on: dt.date | None = fact("公开之日", "尚未公开则不填")
+    deliberated: bool | None = fact("已经审议", "正式公开前按政务公开程序进行了预先审议(审核)")
+    exemptions: list[Exemption] | None = fact("不予公开情形", "信息属于的不予公开情形;无则为空列表")
+    third_party_consent: bool | None = fact("有关单位和个人同意公开")
+    disclosure_required_by_law: bool | None = fact("法律、法规另有规定须公开", "过程中信息的例外")
+    channels: list[Channel] | None = fact("公开渠道")
+    filed_with_bureau_office: bool | None = fact("已向局政务公开办报备")
+    filed_with_county_office: bool | None = fact("已报送县政务公开办备案")
+    secrecy_undetermined: bool | None = fact("尚未确定是否属于国家秘密")
+    bears_secrecy_mark: bool | None = fact("带有国家秘密级标志")
+    content_truthful: bool | None = fact("公开内容真实、全面")
+    impact: Impact | None = fact("违规情节", "仅在追究责任时填写")
+
+
+class SecrecyReview(SecrecyReviewFacts, ActionFacts):
+    """The secrecy review of one document (保密审查), before any decision to publish."""
+
+    kind: ClassVar[str] = "secrecy_review"
+    term: ClassVar[str] = "保密审查"
+    date_fact: ClassVar[str | None] = "reviewed_on"
+
+    title: str | None = fact("公文标题")
+    reviewed_on: dt.date | None = fact("审查之日")
+    classified: bool | None = fact("经定密确定为密级文件")
+    circulated_on_network: bool | None = fact("曾在互联网或内网OA系统上运转")
+    handled_on_dedicated_machine: bool | None = fact("由专机处理")
+    returned_and_voided: bool | None = fact("已退回拟稿人环节并作废")
+    impact: Impact | None = fact("违规情节", "仅在追究责任时填写")
+
+
+CONSENTABLE = {Exemption.commercial_secret, Exemption.personal_privacy}
+
+
+@derivation(
+    "exemption_grounds",
+    "所依据的不予公开情形数",
+    ("publish_information", "answer_request"),
+    ("exemptions",),
+    int,
+)
+def _exemption_grounds(exemptions: list[Exemption]) -> int:
+    return len(set(exemptions))
+
+
+@derivation(
+    "exemption_grounds_other_than_consentable",
+    "商业秘密、个人隐私以外的不予公开情形数",
+    ("publish_information", "answer_request"),
+    ("exemptions",),
+    int,
+)
+def _other_grounds(exemptions: list[Exemption]) -> int:
+    """第一条第二款: only 商业秘密 and 个人隐私 can be lifted by the third party's consent."""
+    return len(set(exemptions) - CONSENTABLE)

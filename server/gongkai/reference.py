@@ -1,0 +1,68 @@
+"""A plain-Python evaluator of the same compiled conditions, under Kleene logic.
+
+It shares no code with the durable-rules translation: tests require the two to agree on
+every scenario and on generated facts, which is how we would notice the engine answering
+wrong. True, False, or None (cannot be decided: a fact it needs is absent).
+"""
+
+from __future__ import annotations
+
+import operator
+from typing import Any
+
+from gongkai import conditions as c
+from gongkai.compiler import TRUE, UNKNOWN, Lawbook
+
+COMPARE = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "==": operator.eq,
+    "!=": operator.ne,
+}
+
+
+def evaluate(node: c.Node, facts: dict[str, Any]) -> bool | None:
+    if isinstance(node, c.Not):
+        value = evaluate(node.operand, facts)
+        return None if value is None else not value
+    if isinstance(node, c.And):
+        values = [evaluate(o, facts) for o in node.operands]
+        if False in values:
+            return False
+        return None if None in values else True
+    if isinstance(node, c.Or):
+        values = [evaluate(o, facts) for o in node.operands]
+        if True in values:
+            return True
+        return None if None in values else False
+    value = facts.get(node.fact)  # type: ignore[union-attr]
+    if value is None:
+        return None
+    if isinstance(node, c.Truth):
+        return value is True
+    if isinstance(node, c.Contains):
+        return node.item in value
+    if isinstance(node, c.OneOf):
+        return value in node.values
+    assert isinstance(node, c.Compare)
+    return COMPARE[node.op](value, node.value)
+
+
+class ReferenceEngine:
+    """Same interface as the durable-rules engine, decided by ``evaluate``."""
+
+    def __init__(self, lawbook: Lawbook) -> None:
+        self._lawbook = lawbook
+
+    def fire(self, action: str, facts: dict[str, Any]) -> set[str]:
+        fired = set()
+        for rule in self._lawbook.by_action.get(action, []):
+            value = evaluate(rule.condition, facts)
+            if value is not False:
+                fired.add(rule.id + (TRUE if value else UNKNOWN))
+        for deadline in self._lawbook.deadlines.get(action, []):
+            if deadline.applies_if is not None and evaluate(deadline.applies_if, facts):
+                fired.add(deadline.engine_id + TRUE)
+        return fired

@@ -1,0 +1,35 @@
+"""Shared fixtures: one compiled lawbook and engine for the whole session (as in the server)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from gongkai.checker import Checker
+from gongkai.config import default_rules_dir
+from gongkai.runtime import build_checker
+
+ROOT = Path(__file__).resolve().parent.parent
+QL_AGENCY = {"name": "清流县市场监督管理局", "division_code": "350423"}
+
+
+@pytest.fixture(scope="session")
+def checker() -> Checker:
+    return build_checker(default_rules_dir())
+
+
+@pytest.fixture
+def today() -> dt.date:
+    return dt.date(2025, 10, 20)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Declare every clause id and document code as a marker (features tag scenarios with them)."""
+    from gongkai.packs import load_packs
+
+    for pack in load_packs(default_rules_dir()):
+        config.addinivalue_line("markers", f"{pack.code}: clauses of {pack.code}")
+        for clause in pack.catalogue.clauses:
+            config.addinivalue_line("markers", f"{clause.id}: {clause.path}")

@@ -1,0 +1,26 @@
+"""Every catalogue quotes its source verbatim and accounts for every line of it."""
+
+from pathlib import Path
+
+import pytest
+
+from gongkai.catalogue import CatalogueError, check_against_source, load_catalogue
+
+RULES = Path(__file__).resolve().parent.parent / "rules"
+CATALOGUES = sorted(RULES.glob("*/clauses.yaml"))
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: p.parent.name)
+def test_catalogue_is_verbatim_and_complete(path: Path) -> None:
+    catalogue = load_catalogue(path, RULES / "sources")
+    assert catalogue.clauses, "a catalogue with no clauses"
+    assert all(c.id.startswith(catalogue.document.code + "-") for c in catalogue.clauses)
+
+
+def test_a_paraphrased_clause_is_rejected() -> None:
+    catalogue = load_catalogue(RULES / "QL" / "clauses.yaml", RULES / "sources")
+    clause = catalogue.clauses[0]
+    tampered = catalogue.model_copy(update={"clauses": [clause.model_copy(update={"text": clause.text + "〇〇"})]})
+    source = (RULES / "sources" / catalogue.document.source).read_text(encoding="utf-8")
+    with pytest.raises(CatalogueError, match="not verbatim"):
+        check_against_source(tampered, source)
