@@ -47,6 +47,12 @@ def facts(request_parts: dict[str, Any], datatable: list[list[str]], checker: Ch
     request_parts["facts"].update(phrases.facts_from_rows(datatable, vocab))
 
 
+@given(parsers.parse(phrases.UNKNOWN_FACT))
+def unknown_fact(request_parts: dict[str, Any], fact: str, checker: Checker) -> None:
+    vocab = checker.lawbook.vocabulary[request_parts["action"]]
+    request_parts["facts"].pop(phrases.fact_name(fact, vocab), None)
+
+
 @given(parsers.parse(phrases.AS_OF))
 def as_of(request_parts: dict[str, Any], date: str) -> None:
     request_parts["as_of"] = dt.date.fromisoformat(date)

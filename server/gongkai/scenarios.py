@@ -34,6 +34,7 @@ UNDECIDED = '规则"{rule}"无法判定,缺少事实"{facts}"'
 DUE = '期限"{obligation}"到期日为"{date}",状态为"{status}"'
 NO_OBLIGATION = '没有期限"{obligation}"'
 WARNING = '有提示"{text}"'
+UNKNOWN_FACT = '事实"{fact}"未知'
 
 OUTCOMES = {"合规": "COMPLIANT", "不合规": "NON_COMPLIANT", "事实不全": "INCOMPLETE"}
 STATUSES = {"未到期": "open", "按期": "met", "逾期": "missed"}
@@ -124,20 +125,39 @@ def read_features(directory: Path) -> list[Scenario]:
                 background = child["background"]["steps"]
             elif "scenario" in child:
                 sc = child["scenario"]
+                tags = feature_tags + [t["name"][1:] for t in sc["tags"]]
                 steps = [*background, *sc["steps"]]
-                scenarios.append(
-                    Scenario(
-                        file=path,
-                        feature=feature["name"],
-                        name=sc["name"],
-                        tags=feature_tags + [t["name"][1:] for t in sc["tags"]],
-                        steps=[s["text"] for s in steps],
-                        line=sc["location"]["line"],
-                        tables={
-                            i: [[c["value"] for c in r["cells"]] for r in s["dataTable"]["rows"]]
-                            for i, s in enumerate(steps)
-                            if "dataTable" in s
-                        },
+                for name, values, line in _examples(sc):
+                    scenarios.append(
+                        Scenario(
+                            file=path,
+                            feature=feature["name"],
+                            name=name,
+                            tags=tags,
+                            steps=[_fill(s["text"], values) for s in steps],
+                            line=line,
+                            tables={
+                                i: [[_fill(c["value"], values) for c in r["cells"]] for r in s["dataTable"]["rows"]]
+                                for i, s in enumerate(steps)
+                                if "dataTable" in s
+                            },
+                        )
                     )
-                )
     return scenarios
+
+
+def _examples(scenario: dict[str, Any]) -> list[tuple[str, dict[str, str], int]]:
+    """One (name, placeholder values, line) per example row; a plain scenario is one row."""
+    rows = []
+    for block in scenario.get("examples", []):
+        header = [c["value"] for c in block["tableHeader"]["cells"]]
+        for row in block["tableBody"]:
+            values = dict(zip(header, (c["value"] for c in row["cells"]), strict=True))
+            rows.append((_fill(scenario["name"], values), values, row["location"]["line"]))
+    return rows or [(scenario["name"], {}, scenario["location"]["line"])]
+
+
+def _fill(text: str, values: dict[str, str]) -> str:
+    for key, value in values.items():
+        text = text.replace(f"<{key}>", value)
+    return text
