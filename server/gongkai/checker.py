@@ -108,7 +108,7 @@ class Checker:
             for r in self.lawbook.by_action.get(request.action, [])
             if r.pack.code in codes and _in_force(r.rule.effective_from, r.rule.effective_to, as_of)
         ]
-        findings = [self._finding(r, facts) for r in rules if r.id + TRUE in fired]
+        findings = [self._finding(r, facts, vocab) for r in rules if r.id + TRUE in fired]
         undecided = [
             Undecided(
                 rule_id=r.id,
@@ -155,7 +155,7 @@ class Checker:
             total_micros=(time.perf_counter_ns() - started) // 1000,
         )
 
-    def _finding(self, compiled: CompiledRule, facts: dict[str, Any]) -> Finding:
+    def _finding(self, compiled: CompiledRule, facts: dict[str, Any], vocab: dict[str, FactInfo]) -> Finding:
         rule = compiled.rule
         pack, clause = self.lawbook.clause(rule.clauses[0])
         return Finding(
@@ -169,7 +169,7 @@ class Checker:
             severity=rule.severity,
             message=rule.message,
             remedy=rule.remedy,
-            facts={name: _plain(facts.get(name)) for name in compiled.reads},
+            facts=_deciding_facts(compiled.reads, facts, vocab),
         )
 
 
@@ -191,6 +191,17 @@ def missing_inputs(reads: tuple[str, ...], facts: dict[str, Any], vocab: dict[st
     for name in reads:
         trace(name)
     return list(missing)
+
+
+def _deciding_facts(reads: tuple[str, ...], facts: dict[str, Any], vocab: dict[str, FactInfo]) -> dict[str, Any]:
+    """The facts the rule read, each followed by the facts that explain a derived one."""
+    shown: dict[str, Any] = {}
+    for name in reads:
+        info = vocab.get(name)
+        for key in (name, *(info.shows if info else ())):
+            if key not in shown and facts.get(key) is not None:
+                shown[key] = _plain(facts[key])
+    return shown
 
 
 def _in_force(start: dt.date | None, end: dt.date | None, day: dt.date) -> bool:

@@ -91,7 +91,7 @@ def vocabulary_for(action: str) -> dict[str, FactInfo]:
     for d in DERIVATIONS.values():
         if action in d.actions:
             kind = {bool: FactType.boolean, int: FactType.number}.get(d.type, FactType.date)
-            vocab[d.name] = FactInfo(d.name, d.term, kind, derived_from=d.inputs)
+            vocab[d.name] = FactInfo(d.name, d.term, kind, derived_from=d.inputs, shows=d.inputs)
     return vocab
 
 
@@ -110,7 +110,7 @@ def compile_packs(packs: list[Pack]) -> Lawbook:
             _check_clauses(f"rule {rule.id}", rule.clauses, clause_ids)
             node = _resolve(rule, pack, raw, ())
             for action in rule.actions:
-                _typecheck(rule.id, node, _vocab(book, action, f"rule {rule.id}"))
+                _typecheck(f"rule {rule.id}", node, _vocab(book, action, f"rule {rule.id}"))
             reads = c.facts_read(node)
             compiled = CompiledRule(rule, pack, node, reads)
             book.rules[rule.id] = compiled
@@ -150,9 +150,12 @@ def _add_deadline(book: Lawbook, pack: Pack, d: Deadline, clause_ids: set[str]) 
             raise CompileError(f"{where}: {d.extension!r} is not a number fact of {action}")
         if applies_if is not None:
             _typecheck(where, applies_if, vocab)
-        inputs = tuple(n for n in (d.start, d.end, d.extension) if n)
-        for suffix, term, kind in (("_due", "到期日", FactType.date), ("_overdue", "逾期", FactType.number)):
-            vocab[d.id + suffix] = FactInfo(d.id + suffix, d.title + term, kind, derived_from=inputs)
+        # Only the start is required: an absent end means "not done yet", not "unknown".
+        shown = tuple(n for n in (d.start, d.end, d.extension, *(d.suspension or ()), d.id + "_due") if n)
+        vocab[d.id + "_due"] = FactInfo(d.id + "_due", d.title + "到期日", FactType.date, derived_from=(d.start,))
+        vocab[d.id + "_overdue"] = FactInfo(
+            d.id + "_overdue", d.title + "逾期", FactType.number, derived_from=(d.start,), shows=shown
+        )
         book.deadlines.setdefault(action, []).append(CompiledDeadline(d, pack, parameter, applies_if))
 
 
@@ -204,7 +207,7 @@ def _typecheck(where: str, node: c.Node, vocab: dict[str, FactInfo]) -> None:
         if info is None:
             raise CompileError(f"{where}: unknown fact {sub.fact!r}")
         if not info.in_engine:
-            raise CompileError(f"{where}: {sub.fact!r} is a {info.type}; compare a derived number")
+            raise CompileError(f"{where}: {sub.fact!r} is {KIND_WORDS[info.type]}; compare a derived number")
         if isinstance(sub, c.Truth):
             _expect(where, info, FactType.boolean)
         elif isinstance(sub, c.Contains):
@@ -224,12 +227,23 @@ def _typecheck(where: str, node: c.Node, vocab: dict[str, FactInfo]) -> None:
                 _expect(where, info, FactType.choice)
                 _expect_value(where, info, value)
                 if sub.op not in ("==", "!="):
-                    raise CompileError(f"{where}: {sub.fact!r} is a choice; use == or !=")
+                    raise CompileError(f"{where}: {sub.fact!r} is a single choice; use == or !=")
+
+
+KIND_WORDS = {
+    FactType.boolean: "a yes/no fact",
+    FactType.number: "a number",
+    FactType.text: "free text",
+    FactType.choice: "a single choice",
+    FactType.choices: "a list of choices",
+    FactType.date: "a date",
+    FactType.datetime: "a date and time",
+}
 
 
 def _expect(where: str, info: FactInfo, kind: FactType) -> None:
     if info.type != kind:
-        raise CompileError(f"{where}: {info.name!r} is a {info.type}, not a {kind}")
+        raise CompileError(f"{where}: {info.name!r} is {KIND_WORDS[info.type]}, not {KIND_WORDS[kind]}")
 
 
 def _expect_value(where: str, info: FactInfo, value: object) -> None:

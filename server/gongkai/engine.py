@@ -78,7 +78,10 @@ class DurableEngine:
             except Exception as exc:
                 raise EngineError(f"durable-rules failed on {action}: {exc}") from exc
             finally:
-                self._host.delete_state(ruleset, sid)
+                # Only a session in which an action ran may be deleted: deleting one where
+                # none ran crashes the process (state.c), and one never created raises.
+                if self._fired:
+                    self._host.delete_state(ruleset, sid)
             fired, self._fired = self._fired, []
         if CATCH_ALL not in fired:
             raise EngineError(f"durable-rules ran no action for {action}: the answer is unknown")

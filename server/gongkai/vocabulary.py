@@ -33,7 +33,8 @@ class FactInfo:
     type: FactType
     values: tuple[str, ...] = ()  # enum values, for choice/choices
     value_terms: tuple[str, ...] = ()  # their Chinese terms, in the same order
-    derived_from: tuple[str, ...] = ()  # inputs, for derived facts
+    derived_from: tuple[str, ...] = ()  # required inputs, for derived facts
+    shows: tuple[str, ...] = ()  # facts a finding shows beside this one, to explain it
 
     @property
     def in_engine(self) -> bool:

@@ -1,0 +1,111 @@
+"""The checker end to end, in process: bad input, missing facts, warnings, decisions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from gongkai.checker import BadInput, Checker, CheckRequest
+from gongkai.decision import Outcome
+from tests.conftest import QL_AGENCY
+
+ANSWERED = {
+    "received_on": "2025-09-26",
+    "registered": True,
+    "answerable_on_the_spot": False,
+    "answered_on_the_spot": False,
+    "extended": False,
+    "exemptions": [],
+    "information_status": "on_request",
+    "answer_type": "provided",
+    "answered_on": "2025-10-24",
+}
+
+
+def check(checker: Checker, facts: dict, **kw: object) -> object:
+    return checker.check(CheckRequest(agency=QL_AGENCY, action="answer_request", facts=facts, **kw))
+
+
+def test_a_late_answer_names_the_clause_quotes_it_and_shows_the_deciding_facts(checker: Checker) -> None:
+    decision = check(checker, ANSWERED)
+    assert decision.outcome is Outcome.non_compliant
+    (finding,) = decision.findings
+    assert finding.rule_id == "QL-5-10.answer-late"
+    assert finding.clause_id == "QL-5-10"
+    assert finding.clause_text.startswith("第十条 对要求公开政务信息的申请,可以当场答复或者提供的")
+    assert finding.document == "清流县市场监督管理局政务公开制度"
+    assert finding.facts["answer_deadline_overdue"] == 1
+    assert finding.facts["received_on"] == "2025-09-26"
+    assert finding.facts["answer_deadline_due"] == "2025-10-23"
+    assert decision.as_of == dt.date(2025, 10, 24)  # the date of the action itself
+    assert [p.code for p in decision.packs] == ["QL"]
+    assert len(decision.ruleset_version) == 16
+
+
+def test_a_missing_fact_makes_the_decision_incomplete_and_is_named(checker: Checker) -> None:
+    facts = {k: v for k, v in ANSWERED.items() if k != "registered"} | {"answered_on": "2025-10-23"}
+    decision = check(checker, facts)
+    assert decision.outcome is Outcome.incomplete
+    assert decision.missing_facts == ["registered"]
+
+
+def test_a_derived_fact_that_is_missing_is_traced_to_the_callers_fact(checker: Checker) -> None:
+    facts = {k: v for k, v in ANSWERED.items() if k != "received_on"}
+    decision = check(checker, facts)
+    assert "received_on" in decision.missing_facts
+    assert "answer_deadline_overdue" not in decision.missing_facts
+
+
+def test_a_breach_beats_a_missing_fact(checker: Checker) -> None:
+    facts = {k: v for k, v in ANSWERED.items() if k != "extended"}
+    decision = check(checker, facts)
+    assert decision.outcome is Outcome.non_compliant
+    assert "extended" in decision.missing_facts
+
+
+def test_a_date_beyond_the_published_calendar_is_answered_with_a_warning(checker: Checker) -> None:
+    facts = ANSWERED | {"received_on": "2099-12-10", "answered_on": "2099-12-30"}
+    decision = check(checker, facts)
+    assert decision.outcome is Outcome.compliant
+    assert any("2099" in w and "尚未收录" in w for w in decision.warnings)
+
+
+@pytest.mark.parametrize(
+    ("facts", "field", "words"),
+    [
+        ({"received_on": "not a date"}, "facts.received_on", "valid date"),
+        ({"registered": "perhaps"}, "facts.registered", "valid boolean"),
+        ({"colour": "red"}, "facts.colour", "extra inputs are not permitted"),
+        ({"answer_type": "lost"}, "facts.answer_type", "provided"),
+        ({"exemptions": "state_secret"}, "facts.exemptions", "valid list"),
+    ],
+)
+def test_bad_facts_are_rejected_naming_the_field(checker: Checker, facts: dict, field: str, words: str) -> None:
+    with pytest.raises(BadInput) as error:
+        check(checker, facts)
+    assert error.value.field == field
+    assert words in error.value.message
+
+
+def test_an_unknown_action_kind_lists_the_known_ones(checker: Checker) -> None:
+    with pytest.raises(BadInput) as error:
+        checker.check(CheckRequest(agency=QL_AGENCY, action="answer", facts={}))
+    assert error.value.field == "action"
+    assert "answer_request" in error.value.message
+
+
+def test_an_agency_no_pack_binds_is_rejected_saying_what_is_known(checker: Checker) -> None:
+    agency = {"name": "某某县人民政府办公室", "division_code": "110101"}
+    with pytest.raises(BadInput) as error:
+        checker.check(CheckRequest(agency=agency, action="answer_request", facts={}))
+    assert error.value.field == "agency"
+    assert "350423" in error.value.message
+
+
+def test_an_act_before_the_pack_took_effect_is_not_judged_by_it(checker: Checker) -> None:
+    facts = ANSWERED | {"received_on": "2016-03-01", "answered_on": "2016-06-30"}
+    decision = check(checker, facts)
+    assert decision.packs == []
+    assert decision.findings == []
+    assert decision.rules_applied == []

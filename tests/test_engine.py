@@ -1,0 +1,125 @@
+"""The durable-rules engine: agrees with the reference evaluator, leaves no state, is safe
+under concurrent callers, and fails closed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from gongkai.checker import Checker, CheckRequest
+from gongkai.derive import apply_derivations
+from gongkai.engine import DurableEngine, EngineError
+from gongkai.facts import ACTIONS
+from gongkai.reference import ReferenceEngine
+from gongkai.vocabulary import FactInfo, FactType
+from tests.conftest import QL_AGENCY
+
+
+def value_strategy(info: FactInfo) -> st.SearchStrategy[Any]:
+    present: st.SearchStrategy[Any]
+    if info.type is FactType.boolean:
+        present = st.booleans()
+    elif info.type is FactType.number:
+        present = st.integers(min_value=-2, max_value=40)
+    elif info.type is FactType.choice:
+        present = st.sampled_from(info.values)
+    elif info.type is FactType.choices:
+        present = st.lists(st.sampled_from(info.values), unique=True)
+    elif info.type is FactType.date:
+        present = st.dates(min_value=dt.date(2024, 1, 1), max_value=dt.date(2026, 12, 31))
+    else:
+        present = st.text(max_size=5)
+    return st.one_of(st.none(), present)
+
+
+@st.composite
+def action_facts(draw: st.DrawFn, checker: Checker) -> tuple[str, dict[str, Any]]:
+    action = draw(st.sampled_from(sorted(checker.lawbook.by_action)))
+    vocab = checker.lawbook.vocabulary[action]
+    raw = {name: draw(value_strategy(info)) for name, info in vocab.items() if name in ACTIONS[action].model_fields}
+    return action, {k: v for k, v in raw.items() if v is not None}
+
+
+def test_durable_and_reference_agree_on_generated_facts(checker: Checker) -> None:
+    reference = ReferenceEngine(checker.lawbook)
+
+    @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(case=action_facts(checker))
+    def agree(case: tuple[str, dict[str, Any]]) -> None:
+        action, facts = case
+        typed = ACTIONS[action].model_validate(facts)
+        values = {k: v for k, v in typed.model_dump().items() if v is not None}
+        apply_derivations(action, values)
+        # deadline lateness as the checker would add it: any number will do for agreement
+        for d in checker.lawbook.deadlines.get(action, []):
+            values[d.deadline.id + "_overdue"] = len(values) % 3
+        assert checker.engine.fire(action, values) == reference.fire(action, values)
+
+    agree()
+
+
+def test_every_check_deletes_its_session(checker: Checker) -> None:
+    engine = checker.engine
+    assert isinstance(engine, DurableEngine)
+    request = CheckRequest(agency=QL_AGENCY, action="answer_request", facts={"registered": False})
+    checker.check(request)
+    ruleset = engine._names["answer_request"]
+    last_sid = str(next(engine._sids) - 1)
+    with pytest.raises(Exception, match=r"not found|Could not|invalid"):
+        engine._host.get_state(ruleset, last_sid)
+
+
+def test_concurrent_checks_each_get_their_own_decision(checker: Checker) -> None:
+    """64 threads × 50 checks, alternating inputs whose decisions differ."""
+    results: list[tuple[bool, str]] = []
+    lock = threading.Lock()
+
+    def worker(n: int) -> None:
+        for i in range(50):
+            registered = (n + i) % 2 == 0
+            request = CheckRequest(
+                request_id=f"{n}-{i}",
+                agency=QL_AGENCY,
+                action="answer_request",
+                facts={"registered": registered},
+                as_of=dt.date(2025, 10, 1),
+            )
+            decision = checker.check(request)
+            breached = "QL-5-9.not-registered" in decision.breached_rules
+            with lock:
+                results.append(
+                    (breached == (not registered) and decision.request_id == f"{n}-{i}", decision.request_id)
+                )
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(64)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 64 * 50
+    assert all(ok for ok, _ in results), [rid for ok, rid in results if not ok][:5]
+
+
+def test_an_engine_failure_is_an_error_never_a_decision(checker: Checker, monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = checker.engine
+    assert isinstance(engine, DurableEngine)
+
+    def broken(*_args: Any, **_kwargs: Any) -> None:
+        raise RuntimeError("simulated engine fault")
+
+    monkeypatch.setattr(engine._host, "assert_fact", broken)
+    with pytest.raises(EngineError, match="simulated engine fault"):
+        checker.check(CheckRequest(agency=QL_AGENCY, action="answer_request", facts={"registered": True}))
+
+
+def test_an_engine_that_runs_no_action_is_an_error(checker: Checker, monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = checker.engine
+    assert isinstance(engine, DurableEngine)
+    monkeypatch.setattr(engine._host, "assert_fact", lambda *_a, **_k: None)
+    with pytest.raises(EngineError, match="ran no action"):
+        checker.check(CheckRequest(agency=QL_AGENCY, action="answer_request", facts={"registered": True}))
