@@ -11,7 +11,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, GetJsonSchemaHandler
 
 
 def fact(term: str, description: str | None = None, *, personal: bool = False) -> Any:
@@ -30,6 +30,13 @@ class Choice(StrEnum):
         member._value_ = value
         member.term = term
         return member
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: GetJsonSchemaHandler) -> dict[str, Any]:
+        schema = handler(core_schema)
+        schema = handler.resolve_ref_schema(schema)
+        schema["x-terms"] = {m.value: m.term for m in cls}  # the Chinese term of each value
+        return schema
 
 
 class ActionFacts(BaseModel):
