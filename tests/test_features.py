@@ -99,6 +99,14 @@ def due(decision: Decision, obligation: str, date: str, status: str) -> None:
     assert found[obligation].status == phrases.STATUSES.get(status, status)
 
 
+@then(parsers.parse(phrases.NO_DUE_DATE))
+def no_due_date(decision: Decision, obligation: str, status: str) -> None:
+    found = {o.id: o for o in decision.obligations}
+    assert obligation in found, f"no obligation {obligation}: {list(found)}"
+    assert found[obligation].due_on is None
+    assert found[obligation].status == phrases.STATUSES.get(status, status)
+
+
 @then(parsers.parse(phrases.NO_OBLIGATION))
 def no_obligation(decision: Decision, obligation: str) -> None:
     assert obligation not in {o.id for o in decision.obligations}

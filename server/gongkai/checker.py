@@ -95,7 +95,8 @@ class Checker:
         for d in deadlines:
             result = compute_deadline(d.deadline, d.parameter, facts, as_of, calendar)
             if result is not None:
-                facts[d.deadline.id + "_due"] = result.due_on
+                if result.due_on is not None:
+                    facts[d.deadline.id + "_due"] = result.due_on
                 facts[d.deadline.id + "_overdue"] = result.overdue
                 results[d] = result
         vocab = self.lawbook.vocabulary[request.action]
@@ -114,10 +115,10 @@ class Checker:
                 rule_id=r.id,
                 clause_id=r.rule.clauses[0],
                 severity=r.rule.severity,
-                missing_facts=missing_inputs(r.reads, facts, vocab),
+                missing_facts=missing_inputs(r.all_reads, facts, vocab),
             )
             for r in rules
-            if r.id + UNKNOWN in fired and r.id + TRUE not in fired and r.rule.severity is not Severity.info
+            if r.id + UNKNOWN in fired and r.id + TRUE not in fired
         ]
         obligations = [
             _obligation(d, results[d], facts, as_of)
@@ -138,7 +139,7 @@ class Checker:
             findings=findings,
             obligations=obligations,
             undecided=undecided,
-            missing_facts=sorted({name for u in undecided for name in u.missing_facts}),
+            missing_facts=sorted({n for u in undecided if u.severity is not Severity.info for n in u.missing_facts}),
             packs=[
                 AppliedPack(
                     code=p.code,
@@ -169,7 +170,7 @@ class Checker:
             severity=rule.severity,
             message=rule.message,
             remedy=rule.remedy,
-            facts=_deciding_facts(compiled.reads, facts, vocab),
+            facts=_deciding_facts(compiled.all_reads, facts, vocab),
         )
 
 
@@ -221,6 +222,8 @@ def _obligation(d: CompiledDeadline, result: Any, facts: dict[str, Any], as_of: 
         status = ObligationStatus.missed
     elif result.done_on is not None:
         status = ObligationStatus.met
+    elif result.due_on is None:
+        status = ObligationStatus.suspended
     else:
         status = ObligationStatus.open
     start = facts[d.deadline.start]

@@ -1,12 +1,16 @@
 """Compile rule packs: check every condition against the facts it names, then translate
 it to durable-rules JSON.
 
-Each rule becomes two engine rules under Kleene's three-valued logic, so that a missing
-fact is never mistaken for a false one:
-  ``<id>#T`` fires when the breach condition is definitely true;
-  ``<id>#U`` fires when it cannot be decided because facts are missing.
-Neither firing means definitely false. Every engine rule also requires the fact's
-``kind``, so no rule is made only of absence tests (those loop in durable-rules).
+Conditions are decided under Kleene's three-valued logic, so that a missing fact is never
+mistaken for a false one. Each rule becomes engine rules in two rulesets per action kind:
+  ``<id>#T`` (ruleset "true"): the breach condition is definitely true;
+  ``<id>#F`` (ruleset "false"): it is definitely false.
+A rule whose facts are all present is two-valued, so only a rule that is not true and
+reads an absent fact needs the "false" ruleset; neither firing means undecided (engine.py).
+Each condition is put in disjunctive normal form and every disjunct becomes one flat
+engine rule (``<id>#T~2``): durable-rules rejects conditions with more than about fifteen
+nested and/or nodes (error 113), but takes any number of rules. Every engine rule also
+requires the fact's ``kind``, so none is made only of absence tests (those loop).
 """
 
 from __future__ import annotations
@@ -23,7 +27,8 @@ from gongkai.vocabulary import FactInfo, FactType, model_vocabulary
 
 Json = dict[str, Any]
 OPS = {"<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte", "!=": "$neq"}
-TRUE, UNKNOWN = "#T", "#U"
+TRUE, FALSE, UNKNOWN = "#T", "#F", "#U"
+DISJUNCT = "~"  # engine rule name = logical name + DISJUNCT + index
 
 
 class CompileError(ValueError):
@@ -34,8 +39,11 @@ class CompileError(ValueError):
 class CompiledRule:
     rule: Rule
     pack: Pack
-    condition: c.Node  # parameters substituted, breached() inlined
-    reads: tuple[str, ...]  # facts read, as the caller names them (derived ones included)
+    condition: c.Node  # parameters substituted; breached(X) kept as an atom
+    reads: tuple[str, ...]  # facts its own condition reads (derived ones included)
+    refs: tuple[str, ...]  # rules whose breach it reads through breached(...)
+    stage: int  # 0 reads no rule; otherwise 1 + the highest stage it reads
+    all_reads: tuple[str, ...]  # its own facts and those of every rule it reads, transitively
 
     @property
     def id(self) -> str:
@@ -71,18 +79,32 @@ class Lawbook:
                 return pack, pack.catalogue.clause(clause_id)
         raise KeyError(clause_id)
 
-    def engine_rulesets(self) -> dict[str, dict[str, Json]]:
-        """Per action kind: engine rule name → durable-rules condition on the fact ``m``."""
-        rulesets: dict[str, dict[str, Json]] = {}
-        for action, compiled in self.by_action.items():
-            vocab = self.vocabulary[action]
-            ruleset = rulesets.setdefault(action, {})
-            for rule in compiled:
-                ruleset[rule.id + TRUE] = _guard(action, true_json(rule.condition, vocab))
-                ruleset[rule.id + UNKNOWN] = _guard(action, unknown_json(rule.condition, vocab))
-            for d in self.deadlines.get(action, []):
-                if d.applies_if is not None:
-                    ruleset[d.engine_id + TRUE] = _guard(action, true_json(d.applies_if, vocab))
+    def stages(self, action: str) -> list[list[CompiledRule]]:
+        """The action's rules by stage: a rule is decided after every rule it reads."""
+        rules = self.by_action.get(action, [])
+        depth = 1 + max((r.stage for r in rules), default=-1)
+        return [[r for r in rules if r.stage == n] for n in range(depth)]
+
+    def engine_rulesets(self, polarity: bool) -> dict[tuple[str, int], dict[str, Json]]:
+        """Per (action kind, stage): engine rule name → durable-rules condition on ``m``.
+
+        ``polarity`` True gives the rules that hold when a condition is definitely true
+        (with deadline applicability in stage 0), False those that hold when it is
+        definitely false.
+        """
+        suffix = TRUE if polarity else FALSE
+        rulesets: dict[tuple[str, int], dict[str, Json]] = {}
+        for action in set(self.by_action) | set(self.deadlines):
+            for stage, rules in enumerate(self.stages(action)):
+                ruleset = rulesets.setdefault((action, stage), {})
+                for rule in rules:
+                    ruleset.update(engine_rules(action, rule.id + suffix, rule.condition, polarity))
+            if polarity:
+                for d in self.deadlines.get(action, []):
+                    if d.applies_if is not None:
+                        rulesets.setdefault((action, 0), {}).update(
+                            engine_rules(action, d.engine_id + TRUE, d.applies_if, True)
+                        )
         return rulesets
 
 
@@ -102,20 +124,19 @@ def compile_packs(packs: list[Pack]) -> Lawbook:
     for pack in packs:
         for d in pack.deadlines:
             _add_deadline(book, pack, d, clause_ids)
-    raw = {r.id: (r, p) for p in packs for r in p.rules}
+    parsed: dict[str, tuple[Rule, Pack, c.Node]] = {}
     for pack in packs:
         for rule in pack.rules:
-            if rule.id in book.rules:
+            if rule.id in parsed:
                 raise CompileError(f"rule {rule.id}: id used twice")
             _check_clauses(f"rule {rule.id}", rule.clauses, clause_ids)
-            node = _resolve(rule, pack, raw, ())
-            for action in rule.actions:
-                _typecheck(f"rule {rule.id}", node, _vocab(book, action, f"rule {rule.id}"))
-            reads = c.facts_read(node)
-            compiled = CompiledRule(rule, pack, node, reads)
-            book.rules[rule.id] = compiled
-            for action in rule.actions:
-                book.by_action.setdefault(action, []).append(compiled)
+            try:
+                node = c.parse(rule.breach)
+            except c.ConditionError as exc:
+                raise CompileError(f"rule {rule.id}: {exc}") from exc
+            parsed[rule.id] = (rule, pack, _substitute(node, pack, f"rule {rule.id}"))
+    for rule_id in parsed:
+        _compile_rule(book, rule_id, parsed, ())
     digest = hashlib.sha256(b"".join(p.version.encode() for p in packs))
     book.version = digest.hexdigest()[:16]
     return book
@@ -159,31 +180,34 @@ def _add_deadline(book: Lawbook, pack: Pack, d: Deadline, clause_ids: set[str]) 
         book.deadlines.setdefault(action, []).append(CompiledDeadline(d, pack, parameter, applies_if))
 
 
-def _resolve(rule: Rule, pack: Pack, raw: dict[str, tuple[Rule, Pack]], stack: tuple[str, ...]) -> c.Node:
-    """Parse, substitute parameters and inline breached(...) references (no cycles)."""
-    if rule.id in stack:
-        raise CompileError(f"rule {rule.id}: breached() cycle through {' → '.join(stack)}")
-    try:
-        node = c.parse(rule.breach)
-    except c.ConditionError as exc:
-        raise CompileError(f"rule {rule.id}: {exc}") from exc
-    node = _substitute(node, pack, f"rule {rule.id}")
-
-    def inline(n: c.Node) -> c.Node:
-        if isinstance(n, c.Breached):
-            if n.rule_id not in raw:
-                raise CompileError(f"rule {rule.id}: breached({n.rule_id}) names no rule")
-            other, other_pack = raw[n.rule_id]
-            if not set(rule.actions) <= set(other.actions):
-                raise CompileError(f"rule {rule.id}: breached({n.rule_id}) is for other actions")
-            return _resolve(other, other_pack, raw, (*stack, rule.id))
-        if isinstance(n, c.Not):
-            return c.Not(inline(n.operand))
-        if isinstance(n, c.And | c.Or):
-            return type(n)(tuple(inline(o) for o in n.operands))
-        return n
-
-    return inline(node)
+def _compile_rule(
+    book: Lawbook, rule_id: str, parsed: dict[str, tuple[Rule, Pack, c.Node]], stack: tuple[str, ...]
+) -> CompiledRule:
+    """Compile a rule after the rules it reads through breached(...); refuse cycles."""
+    if rule_id in book.rules:
+        return book.rules[rule_id]
+    if rule_id in stack:
+        raise CompileError(f"rule {rule_id}: breached() cycle through {' → '.join((*stack, rule_id))}")
+    rule, pack, node = parsed[rule_id]
+    where = f"rule {rule.id}"
+    refs = tuple(dict.fromkeys(n.rule_id for n in c.walk(node) if isinstance(n, c.Breached)))
+    read: list[CompiledRule] = []
+    for ref in refs:
+        if ref not in parsed:
+            raise CompileError(f"{where}: breached({ref}) names no rule")
+        if not set(rule.actions) <= set(parsed[ref][0].actions):
+            raise CompileError(f"{where}: breached({ref}) is for other actions")
+        read.append(_compile_rule(book, ref, parsed, (*stack, rule_id)))
+    for action in rule.actions:
+        _typecheck(where, node, _vocab(book, action, where))
+    reads = c.facts_read(node)
+    all_reads = tuple(dict.fromkeys([*reads, *(name for r in read for name in r.all_reads)]))
+    stage = 1 + max((r.stage for r in read), default=-1)
+    compiled = CompiledRule(rule, pack, node, reads, refs, stage, all_reads)
+    book.rules[rule.id] = compiled
+    for action in rule.actions:
+        book.by_action.setdefault(action, []).append(compiled)
+    return compiled
 
 
 def _substitute(node: c.Node, pack: Pack, where: str) -> c.Node:
@@ -254,59 +278,51 @@ def _expect_value(where: str, info: FactInfo, value: object) -> None:
 # --- translation to durable-rules JSON ------------------------------------------------
 
 
-def _guard(action: str, expression: Json) -> Json:
-    return {"$and": [{"kind": action}, expression]}
+Literal = tuple[c.Node, bool]  # an atom and whether it must hold (True) or fail (False)
+
+
+def dnf(node: c.Node, positive: bool = True) -> list[list[Literal]]:
+    """Disjunctive normal form of the node (or of its negation): a list of conjunctions."""
+    if isinstance(node, c.Not):
+        return dnf(node.operand, not positive)
+    if isinstance(node, c.OneOf):  # x in [a, b] is x == a or x == b
+        node = c.Or(tuple(c.Compare(node.fact, "==", v) for v in node.values))
+    if isinstance(node, c.And | c.Or):
+        parts = [dnf(o, positive) for o in node.operands]
+        if isinstance(node, c.And) == positive:  # a conjunction: every combination
+            result: list[list[Literal]] = [[]]
+            for part in parts:
+                result = [left + right for left in result for right in part]
+            return result
+        return [conj for part in parts for conj in part]
+    return [[(node, positive)]]
+
+
+def engine_rules(action: str, name: str, node: c.Node, polarity: bool) -> dict[str, Json]:
+    """One flat engine rule per disjunct of the condition (or of its negation)."""
+    return {
+        f"{name}{DISJUNCT}{i}": {"$and": [{"kind": action}, *(literal_json(atom, pos) for atom, pos in conj)]}
+        for i, conj in enumerate(dnf(node, polarity))
+    }
 
 
 def engine_field(node: c.Contains) -> str:
     return f"{node.fact}__{node.item}"
 
 
-def _join(op: str, parts: list[Json]) -> Json:
-    return parts[0] if len(parts) == 1 else {op: parts}
+def breach_field(rule_id: str) -> str:
+    """The engine field carrying an earlier stage's verdict on a rule (no dots: durable nests them)."""
+    return "breached__" + "".join(ch if ch.isalnum() else "_" for ch in rule_id)
 
 
-def true_json(node: c.Node, vocab: dict[str, FactInfo]) -> Json:
-    return _polar(node, vocab, True)
-
-
-def false_json(node: c.Node, vocab: dict[str, FactInfo]) -> Json:
-    return _polar(node, vocab, False)
-
-
-def _polar(node: c.Node, vocab: dict[str, FactInfo], positive: bool) -> Json:
-    if isinstance(node, c.Not):
-        return _polar(node.operand, vocab, not positive)
-    if isinstance(node, c.And | c.Or):
-        parts = [_polar(o, vocab, positive) for o in node.operands]
-        conjunctive = isinstance(node, c.And) == positive
-        return _join("$and" if conjunctive else "$or", parts)
-    if isinstance(node, c.Truth):
-        return {node.fact: positive}
-    if isinstance(node, c.Contains):
-        return {engine_field(node): positive}
-    if isinstance(node, c.OneOf):
-        if positive:
-            return _join("$or", [{node.fact: v} for v in node.values])
-        return _join("$and", [{"$neq": {node.fact: v}} for v in node.values])
-    assert isinstance(node, c.Compare)
-    op = node.op if positive else c.NEGATED_OP[node.op]
-    return {node.fact: node.value} if op == "==" else {OPS[op]: {node.fact: node.value}}
-
-
-def _absent(node: c.Node) -> Json:
-    """Some field the atom reads is absent."""
-    name = engine_field(node) if isinstance(node, c.Contains) else node.fact  # type: ignore[union-attr]
-    return {"$nex": {name: 1}}
-
-
-def unknown_json(node: c.Node, vocab: dict[str, FactInfo]) -> Json:
-    if isinstance(node, c.Not):
-        return unknown_json(node.operand, vocab)
-    if isinstance(node, c.And | c.Or):
-        # And is unknown when no operand is false and one is unknown; Or, dually.
-        polarity = isinstance(node, c.And)  # And: each true or unknown; Or: each false or unknown
-        each = [{"$or": [_polar(o, vocab, polarity), unknown_json(o, vocab)]} for o in node.operands]
-        some_unknown = _join("$or", [unknown_json(o, vocab) for o in node.operands])
-        return {"$and": [*each, some_unknown]}
-    return _absent(node)
+def literal_json(atom: c.Node, positive: bool) -> Json:
+    """An atom (or its negation) as a durable-rules test; absent fields never match."""
+    if isinstance(atom, c.Truth):
+        return {atom.fact: positive}
+    if isinstance(atom, c.Contains):
+        return {engine_field(atom): positive}
+    if isinstance(atom, c.Breached):
+        return {breach_field(atom.rule_id): positive}
+    assert isinstance(atom, c.Compare)
+    op = atom.op if positive else c.NEGATED_OP[atom.op]
+    return {atom.fact: atom.value} if op == "==" else {OPS[op]: {atom.fact: atom.value}}

@@ -39,6 +39,7 @@ class Finding(BaseModel):
 
 class ObligationStatus(StrEnum):
     open = "open"  # not done yet, due date not passed
+    suspended = "suspended"  # the clock is stopped (中止) and has not resumed: no due date yet
     met = "met"
     missed = "missed"  # done late, or not done and the due date has passed
 
@@ -50,7 +51,7 @@ class Obligation(BaseModel):
     title: str
     clause_ids: list[str]
     starts_on: dt.date
-    due_on: dt.date
+    due_on: dt.date | None  # None only while suspended
     period: str  # e.g. "15 个工作日"
     done_on: dt.date | None
     status: ObligationStatus

@@ -69,7 +69,7 @@ def apply_derivations(action: str, facts: Facts) -> None:
 
 @dataclass(frozen=True)
 class DeadlineResult:
-    due_on: dt.date
+    due_on: dt.date | None  # None while a suspension that began in time has not ended
     overdue: int  # units past the due date (0 when in time or not yet due)
     done_on: dt.date | None
 
@@ -84,27 +84,33 @@ def add_months(day: dt.date, months: int) -> dt.date:
 def compute_deadline(
     deadline: Deadline, parameter: Parameter, facts: Facts, as_of: dt.date, cal: WorkingDayCalendar
 ) -> DeadlineResult | None:
-    """Due date and lateness, or None when the start date is unknown."""
+    """Due date and lateness, or None when the start date is unknown.
+
+    A suspension that has not ended stops the clock: when it began before the period ran
+    out, there is no due date yet (``due_on`` None) and nothing is late.
+    """
     start = facts.get(deadline.start)
     if not isinstance(start, dt.date):
         return None
     start = start.date() if isinstance(start, dt.datetime) else start
     done = facts.get(deadline.end)
+    done = done if isinstance(done, dt.date) else None
     period = int(parameter.value) + extension_of(deadline, facts)
-    skip = _suspension(deadline, facts)
-    until = done if isinstance(done, dt.date) else as_of
-    if parameter.unit is Unit.working_days:
-        due = cal.add(start, period, skip)
-        overdue = cal.count(due, until, skip) if until > due else 0
-    elif parameter.unit is Unit.days:
-        due = start + dt.timedelta(days=period) + dt.timedelta(days=_skipped_days(skip, start, until))
-        overdue = max((until - due).days, 0)
-    elif parameter.unit is Unit.months:
+    until = done or as_of
+    if parameter.unit is Unit.months:
         due = add_months(start, period)
-        overdue = max((until - due).days, 0)
-    else:
+        return DeadlineResult(due, max((until - due).days, 0), done)
+    if parameter.unit not in (Unit.working_days, Unit.days):
         raise ValueError(f"deadline {deadline.id!r}: unit {parameter.unit} is not a date period")
-    return DeadlineResult(due, overdue, done if isinstance(done, dt.date) else None)
+    every_day = parameter.unit is Unit.days
+    skip, still_suspended = _suspension(deadline, facts)
+    if still_suspended is not None and cal.add(start, period, every_day=every_day) > still_suspended:
+        return DeadlineResult(None, 0, done)
+    due = cal.add(start, period, skip, every_day=every_day)
+    # Any day after the due date is late, a holiday too: at least 1 (the count of working
+    # days alone made an answer on the holiday after the last working day "in time").
+    overdue = max(cal.count(due, until, skip, every_day=every_day), 1) if until > due else 0
+    return DeadlineResult(due, overdue, done)
 
 
 def extension_of(deadline: Deadline, facts: Facts) -> int:
@@ -116,22 +122,18 @@ def period_text(parameter: Parameter, extra: int = 0) -> str:
     return f"{value} {UNIT_TERMS[parameter.unit]}".strip()
 
 
-def _suspension(deadline: Deadline, facts: Facts) -> Callable[[dt.date], bool] | None:
+def _suspension(deadline: Deadline, facts: Facts) -> tuple[Callable[[dt.date], bool] | None, dt.date | None]:
     """Days after the suspension (中止) up to and including resumption do not count.
 
     The day the period is suspended was already running; like the day of any event, the
-    day counting resumes is not counted. An open suspension stops the clock for good.
+    day counting resumes is not counted. Returns the skip test and, when the suspension
+    has not ended, the day it began.
     """
     if not deadline.suspension:
-        return None
+        return None, None
     begin, end = (facts.get(name) for name in deadline.suspension)
     if not isinstance(begin, dt.date):
-        return None
-    last = end if isinstance(end, dt.date) else dt.date.max
-    return lambda day: begin < day <= last
-
-
-def _skipped_days(skip: Callable[[dt.date], bool] | None, start: dt.date, until: dt.date) -> int:
-    if skip is None:
-        return 0
-    return sum(1 for n in range((until - start).days) if skip(start + dt.timedelta(days=n + 1)))
+        return None, None
+    if not isinstance(end, dt.date):
+        return (lambda day: begin < day), begin
+    return (lambda day: begin < day <= end), None

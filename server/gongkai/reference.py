@@ -23,17 +23,20 @@ COMPARE = {
 }
 
 
-def evaluate(node: c.Node, facts: dict[str, Any]) -> bool | None:
+def evaluate(node: c.Node, facts: dict[str, Any], verdicts: dict[str, bool | None] | None = None) -> bool | None:
+    """Kleene value of the node; ``verdicts`` holds earlier rules' values for breached(...)."""
+    if isinstance(node, c.Breached):
+        return (verdicts or {}).get(node.rule_id)
     if isinstance(node, c.Not):
-        value = evaluate(node.operand, facts)
+        value = evaluate(node.operand, facts, verdicts)
         return None if value is None else not value
     if isinstance(node, c.And):
-        values = [evaluate(o, facts) for o in node.operands]
+        values = [evaluate(o, facts, verdicts) for o in node.operands]
         if False in values:
             return False
         return None if None in values else True
     if isinstance(node, c.Or):
-        values = [evaluate(o, facts) for o in node.operands]
+        values = [evaluate(o, facts, verdicts) for o in node.operands]
         if True in values:
             return True
         return None if None in values else False
@@ -58,10 +61,12 @@ class ReferenceEngine:
 
     def fire(self, action: str, facts: dict[str, Any]) -> set[str]:
         fired = set()
-        for rule in self._lawbook.by_action.get(action, []):
-            value = evaluate(rule.condition, facts)
-            if value is not False:
-                fired.add(rule.id + (TRUE if value else UNKNOWN))
+        verdicts: dict[str, bool | None] = {}
+        for rules in self._lawbook.stages(action):
+            for rule in rules:
+                verdicts[rule.id] = value = evaluate(rule.condition, facts, verdicts)
+                if value is not False:
+                    fired.add(rule.id + (TRUE if value else UNKNOWN))
         for deadline in self._lawbook.deadlines.get(action, []):
             if deadline.applies_if is not None and evaluate(deadline.applies_if, facts):
                 fired.add(deadline.engine_id + TRUE)

@@ -33,11 +33,12 @@ NOT_BREACHED = '未违反规则"{rule}"'
 UNDECIDED = '规则"{rule}"无法判定,缺少事实"{facts}"'
 DUE = '期限"{obligation}"到期日为"{date}",状态为"{status}"'
 NO_OBLIGATION = '没有期限"{obligation}"'
+NO_DUE_DATE = '期限"{obligation}"没有到期日,状态为"{status}"'
 WARNING = '有提示"{text}"'
 UNKNOWN_FACT = '事实"{fact}"未知'
 
 OUTCOMES = {"合规": "COMPLIANT", "不合规": "NON_COMPLIANT", "事实不全": "INCOMPLETE"}
-STATUSES = {"未到期": "open", "按期": "met", "逾期": "missed"}
+STATUSES = {"未到期": "open", "按期": "met", "逾期": "missed", "中止": "suspended"}
 TRUE_WORDS, FALSE_WORDS = {"是", "true", "真"}, {"否", "false", "假"}
 
 

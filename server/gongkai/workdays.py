@@ -16,6 +16,7 @@ from functools import lru_cache
 import chinese_calendar
 
 ONE_DAY = dt.timedelta(days=1)
+Skip = Callable[[dt.date], bool]  # days that do not count (a suspension)
 
 
 def covered_years() -> range:
@@ -44,22 +45,22 @@ class WorkingDayCalendar:
         self.uncovered_years.add(day.year)
         return day.weekday() < 5
 
-    def count(self, after: dt.date, through: dt.date, skip: Callable[[dt.date], bool] | None = None) -> int:
-        """Working days in (after, through]: the day of the event itself is not counted."""
+    def count(self, after: dt.date, through: dt.date, skip: Skip | None = None, *, every_day: bool = False) -> int:
+        """Working days (or, ``every_day``, days) in (after, through]: the event's day is not counted."""
         days = 0
         day = after + ONE_DAY
         while day <= through:
-            if self.is_working_day(day) and not (skip and skip(day)):
+            if (every_day or self.is_working_day(day)) and not (skip and skip(day)):
                 days += 1
             day += ONE_DAY
         return days
 
-    def add(self, start: dt.date, working_days: int, skip: Callable[[dt.date], bool] | None = None) -> dt.date:
-        """The date on which the n-th working day after ``start`` falls (n ≥ 0)."""
+    def add(self, start: dt.date, n: int, skip: Skip | None = None, *, every_day: bool = False) -> dt.date:
+        """The date of the n-th working day (or, ``every_day``, day) after ``start`` (n ≥ 0)."""
         day = start
-        remaining = working_days
+        remaining = n
         while remaining > 0:
             day += ONE_DAY
-            if self.is_working_day(day) and not (skip and skip(day)):
+            if (every_day or self.is_working_day(day)) and not (skip and skip(day)):
                 remaining -= 1
         return day
