@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import ClassVar
 
+from gongkai.derive import derivation
 from gongkai.facts.base import ActionFacts, Choice, fact
 
 
 class FeedbackChannel(Choice):
+    """二、三: 网上公告、寄发函件、召开座谈会、上门走访等 — 等 leaves the list open."""
+
     online_notice = "online_notice", "网上公告"
     letter = "letter", "寄发函件"
     forum = "forum", "召开座谈会"
@@ -28,15 +31,34 @@ class EvaluationFeedback(ActionFacts):
     rectified_immediately: bool | None = fact("已立即进行整改")
     explanation_given: bool | None = fact("已向群众做出解释")
     feedback_on: dt.date | None = fact("完成反馈之日", "尚未反馈则不填")
-    feedback_channels: list[FeedbackChannel] | None = fact("反馈方式")
+    feedback_channels: list[FeedbackChannel] | None = fact("反馈方式", "已反馈时所用的方式;尚未反馈则不填")
+
+
+@derivation("fed_back", "已完成反馈", ("evaluation_feedback",), ("feedback_on",), bool, partial=True)
+def _fed_back(feedback_on: dt.date | None) -> bool:
+    """A feedback date that is absent means no feedback has been given yet."""
+    return feedback_on is not None
+
+
+@derivation(
+    "feedback_channel_count",
+    "反馈所用方式数",
+    ("evaluation_feedback",),
+    ("feedback_channels",),
+    int,
+)
+def _channel_count(channels: list[FeedbackChannel]) -> int:
+    return len(set(channels))
 
 
 class ComplaintChannel(Choice):
+    """How the matter reached the bureau; the hotline is the office phone 8705050 (三、二)."""
+
     letter = "letter", "来信"
     visit = "visit", "来访"
     call = "call", "来电"
     hotline = "hotline", "政务公开热线电话"
-    report = "report", "反映、举报"
+    other = "other", "其他渠道(网上留言、意见箱等)"
 
 
 class HandleComplaint(ActionFacts):
@@ -48,14 +70,26 @@ class HandleComplaint(ActionFacts):
 
     received_on: dt.date | None = fact("收到之日")
     channel: ComplaintChannel | None = fact("来源渠道")
-    about_staff_conduct: bool | None = fact("反映本局工作人员违反政务公开的行为")
+    about_staff_conduct: bool | None = fact(
+        "反映、举报本局工作人员违反政务公开的行为", "意见、建议或者咨询为否;投诉、反映、举报工作人员为是"
+    )
     registered_and_archived: bool | None = fact("已登记存档")
+    accepted: bool | None = fact("已受理反映、举报")
+    reported_to_leader: bool | None = fact("已按时向领导汇报")
     solvable_immediately: bool | None = fact("能立即解决")
     solved_immediately: bool | None = fact("已立即解决反馈")
     explanation_given: bool | None = fact("已做好解释工作")
-    forwarded_for_rectification: bool | None = fact("已反馈有关部门整改")
-    complainant_replied: bool | None = fact("已回复群众")
-    statutory_time_limit_met: bool | None = fact("在法律、规章明确的时限内办理", "无此时限则不填")
-    commitment_time_limit_met: bool | None = fact("在公布的服务承诺时限内办理完毕", "无此承诺则不填")
+    statutory_time_limit: bool | None = fact("法律、规章对办理时限有明确要求")
+    statutory_time_limit_met: bool | None = fact("在法律、规章明确的时限内办理", "已过时限仍未办结为否;尚在时限内为是")
+    commitment_time_limit: bool | None = fact("向社会公布的服务承诺中有时限要求")
+    commitment_time_limit_met: bool | None = fact("在服务承诺时限内办理完毕", "已过承诺时限仍未办结为否;尚在时限内为是")
+    forwarded_for_rectification: bool | None = fact("已及时反馈有关部门整改")
     investigated_with_opinion: bool | None = fact("已调查并提出处理意见")
-    result_fed_back: bool | None = fact("已反馈办理结果")
+    concluded_on: dt.date | None = fact("办结之日", "尚未办结则不填")
+    result_fed_back: bool | None = fact("已向群众反馈办理结果")
+
+
+@derivation("concluded", "已办结", ("handle_complaint",), ("concluded_on",), bool, partial=True)
+def _concluded(concluded_on: dt.date | None) -> bool:
+    """A conclusion date that is absent means the matter is still being handled."""
+    return concluded_on is not None

@@ -58,6 +58,15 @@ class RecordElement(Choice):
     signature_and_date = "signature_and_date", "保密审查责任人的签章和日期"
 
 
+class OpinionAspect(Choice):
+    """What the 是否公开 opinion must examine (十 第一条)."""
+
+    commercial_secret = "commercial_secret", "商业秘密"
+    personal_privacy = "personal_privacy", "个人隐私"
+    work_secret = "work_secret", "工作秘密"
+    security = "security", "公开后是否危及国家安全、公共安全、经济安全和社会稳定"
+
+
 class Impact(Choice):
     """How grave the consequences of a breach were (责任追究的情节), for the sanction tier."""
 
@@ -89,6 +98,8 @@ class PublishInformation(SecrecyReviewFacts, ActionFacts):
     generated_on: dt.date | None = fact("信息生成之日")
     published_on: dt.date | None = fact("公开之日", "尚未公开则不填")
     deliberated: bool | None = fact("已经审议", "正式公开前按政务公开程序进行了预先审议(审核)")
+    is_supplement: bool | None = fact("是对已公开内容的完善补充")
+    archived_by_unit: bool | None = fact("承办股室、中心已归档", "完善补充的内容由各股室、中心各自归档")
     exemptions: list[Exemption] | None = fact("不予公开情形", "信息属于的不予公开情形;无则为空列表")
     third_party_consent: bool | None = fact("有关单位和个人同意公开")
     disclosure_required_by_law: bool | None = fact("法律、法规另有规定须公开", "过程中信息的例外")
@@ -96,6 +107,10 @@ class PublishInformation(SecrecyReviewFacts, ActionFacts):
     filed_with_bureau_office: bool | None = fact("已向局政务公开办报备")
     filed_with_county_office: bool | None = fact("已报送县政务公开办备案")
     secrecy_undetermined: bool | None = fact("尚未确定是否属于国家秘密")
+    deferred_on: dt.date | None = fact("暂缓公开之日", "未暂缓公开则不填")
+    handler_opinion_given: bool | None = fact("承办人员已就暂缓公开提出具体意见")
+    deferral_approved: bool | None = fact("暂缓公开经本机关主管领导人审核批准")
+    secrecy_determined_on: dt.date | None = fact("性质或者密级确定之日", "暂缓公开的信息尚未确定则不填")
     bears_secrecy_mark: bool | None = fact("带有国家秘密级标志")
     content_truthful: bool | None = fact("公开内容真实、全面")
     impact: Impact | None = fact("违规情节", "仅在追究责任时填写")
@@ -111,6 +126,8 @@ class SecrecyReview(SecrecyReviewFacts, ActionFacts):
     title: str | None = fact("公文标题")
     reviewed_on: dt.date | None = fact("审查之日")
     classified: bool | None = fact("经定密确定为密级文件")
+    classified_at_drafting: bool | None = fact("撰写、审核公文时即确定为密级", "而非运转后经定密审查才确定")
+    opinion_aspects: list[OpinionAspect] | None = fact("是否公开意见已审查的事项")
     circulated_on_network: bool | None = fact("曾在互联网或内网OA系统上运转")
     handled_on_dedicated_machine: bool | None = fact("由专机处理")
     returned_and_voided: bool | None = fact("已退回拟稿人环节并作废")
@@ -123,7 +140,7 @@ CONSENTABLE = {Exemption.commercial_secret, Exemption.personal_privacy}
 @derivation(
     "exemption_grounds",
     "所依据的不予公开情形数",
-    ("publish_information", "answer_request"),
+    ("answer_request",),
     ("exemptions",),
     int,
 )
@@ -134,10 +151,100 @@ def _exemption_grounds(exemptions: list[Exemption]) -> int:
 @derivation(
     "exemption_grounds_other_than_consentable",
     "商业秘密、个人隐私以外的不予公开情形数",
-    ("publish_information", "answer_request"),
+    ("answer_request",),
     ("exemptions",),
     int,
 )
 def _other_grounds(exemptions: list[Exemption]) -> int:
     """第一条第二款: only 商业秘密 and 个人隐私 can be lifted by the third party's consent."""
     return len(set(exemptions) - CONSENTABLE)
+
+
+@derivation(
+    "withholding_grounds",
+    "实际适用的不予公开情形数",
+    ("publish_information",),
+    ("exemptions", "disclosure_required_by_law"),
+    int,
+    partial=True,
+)
+def _withholding_grounds(exemptions: list[Exemption] | None, required_by_law: bool | None) -> int | None:
+    """第一条第(四)项: a process-stage ground does not count where law requires disclosure."""
+    if exemptions is None:
+        return None
+    grounds = set(exemptions)
+    if Exemption.in_process in grounds:
+        if required_by_law is None:
+            return None
+        if required_by_law:
+            grounds.discard(Exemption.in_process)
+    return len(grounds)
+
+
+@derivation("published", "已公开", ("publish_information",), ("published_on",), bool, partial=True)
+def _published(published_on: dt.date | None) -> bool:
+    """A publication date that is absent means the information has not been published yet."""
+    return published_on is not None
+
+
+@derivation("deferred", "已暂缓公开", ("publish_information",), ("deferred_on",), bool, partial=True)
+def _deferred(deferred_on: dt.date | None) -> bool:
+    return deferred_on is not None
+
+
+@derivation(
+    "deferral_pending",
+    "经批准暂缓公开,性质或者密级尚未确定",
+    ("publish_information",),
+    ("deferred_on", "deferral_approved", "secrecy_determined_on"),
+    bool,
+    partial=True,
+)
+def _deferral_pending(deferred_on: dt.date | None, approved: bool | None, determined_on: dt.date | None) -> bool | None:
+    """While an approved deferral runs there is no publication deadline (第十三条)."""
+    if deferred_on is None or determined_on is not None or approved is False:
+        return False
+    return True if approved else None
+
+
+@derivation(
+    "lawful_deferral_on",
+    "经批准暂缓公开之日",
+    ("publish_information",),
+    ("deferred_on", "deferral_approved", "secrecy_determined_on"),
+    dt.date,
+)
+def _lawful_deferral(deferred_on: dt.date, approved: bool, determined_on: dt.date) -> dt.date | None:
+    """An approved deferral that has ended: its days do not count towards the 20 working days.
+
+    Only ended deferrals are passed to the deadline (a pending one lifts the deadline
+    altogether, see ``deferral_pending``).
+    """
+    return deferred_on if approved and determined_on >= deferred_on else None
+
+
+@derivation(
+    "review_steps_missing",
+    "保密审查未完成的环节数",
+    ("publish_information", "secrecy_review"),
+    ("review_steps",),
+    int,
+)
+def _missing_steps(steps: list[ReviewStep]) -> int:
+    return len(set(ReviewStep) - set(steps))
+
+
+@derivation(
+    "record_elements_missing",
+    "文字记载未载明的事项数",
+    ("publish_information", "secrecy_review"),
+    ("record_elements",),
+    int,
+)
+def _missing_record_elements(elements: list[RecordElement]) -> int:
+    return len(set(RecordElement) - set(elements))
+
+
+@derivation("opinion_aspects_missing", "是否公开意见未审查的事项数", ("secrecy_review",), ("opinion_aspects",), int)
+def _missing_aspects(aspects: list[OpinionAspect]) -> int:
+    return len(set(OpinionAspect) - set(aspects))
