@@ -1,0 +1,221 @@
+"""The command line: ``gongkai serve``, ``check``, ``rules list|show``, ``trace``.
+
+Exit status of ``check``: 0 COMPLIANT, 1 NON_COMPLIANT, 2 INCOMPLETE, 3 bad input, 4 could
+not check (rules unloadable, internal error). Every usage error exits 3 too, so a script
+can never read a mistyped option as INCOMPLETE. ``serve`` exits 2 when it cannot start.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+from pydantic import ValidationError
+
+from gongkai.checker import BadInput, Checker, CheckRequest, validation_error
+from gongkai.config import Settings
+from gongkai.decision import Outcome
+from gongkai.describe import RuleNotFound, RuleView, rule_view, rule_views
+from gongkai.runtime import RulesError, open_rules
+from gongkai.trace import trace_command
+
+EXIT_OUTCOME = {Outcome.compliant: 0, Outcome.non_compliant: 1, Outcome.incomplete: 2}
+EXIT_BAD_INPUT = 3
+EXIT_CANNOT_CHECK = 4
+EXIT_CANNOT_START = 2  # serve
+
+rules_dir_option = click.option(
+    "--rules-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="rule packs directory (env GONGKAI_RULES_DIR; default: the packs shipped with gongkai)",
+)
+
+
+class Cli(click.Group):
+    """A group whose usage errors exit 3 (click's own 2 means INCOMPLETE for ``check``)."""
+
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(EXIT_BAD_INPUT)
+        except click.Abort:
+            click.echo("Aborted!", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+@click.group(cls=Cli)
+def cli() -> None:
+    """gongkai: rules-as-code compliance checks for 政务公开."""
+
+
+def fail(code: int, message: str) -> NoReturn:
+    click.echo(f"gongkai: {' '.join(message.split())}", err=True)  # one line, always
+    sys.exit(code)
+
+
+def settings_or_fail(code: int, **overrides: object) -> Settings:
+    try:
+        return Settings.from_env(**overrides)
+    except ValidationError as exc:
+        problem = validation_error("", exc)
+        option, env = problem.field.replace("_", "-"), f"GONGKAI_{problem.field.upper()}"
+        fail(code, f"bad setting {problem.field} (--{option} or {env}): {problem.message}")
+
+
+def checker_or_fail(rules_dir: Path | None) -> Checker:
+    settings = settings_or_fail(EXIT_CANNOT_CHECK, rules_dir=rules_dir)
+    try:
+        return open_rules(settings.rules_dir)
+    except RulesError as exc:
+        fail(EXIT_CANNOT_CHECK, str(exc))
+
+
+# --- serve ---------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--host", default=None, help="address to listen on (env GONGKAI_HOST; default 127.0.0.1)")
+@click.option("--port", type=int, default=None, help="port to listen on (env GONGKAI_PORT; default 50051)")
+@rules_dir_option
+def serve(host: str | None, port: int | None, rules_dir: Path | None) -> None:
+    """Serve the gRPC API until SIGTERM or SIGINT."""
+    from gongkai.server import serve as run  # grpc is needed only here
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = settings_or_fail(EXIT_CANNOT_START, host=host, port=port, rules_dir=rules_dir)
+    sys.exit(run(settings))
+
+
+# --- check ---------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("file", metavar="FILE")
+@rules_dir_option
+def check(file: str, rules_dir: Path | None) -> None:
+    """Check one action given as JSON in FILE (- for stdin) and print the Decision.
+
+    FILE holds {"agency": {"name": …, "division_code": …}, "action": …, "facts": {…},
+    "as_of": …}. Exit status: 0 COMPLIANT, 1 NON_COMPLIANT, 2 INCOMPLETE, 3 bad input,
+    4 could not check.
+    """
+    try:
+        request = read_request(file)
+    except BadInput as exc:
+        fail(EXIT_BAD_INPUT, str(exc))
+    checker = checker_or_fail(rules_dir)
+    try:
+        decision = checker.check(request)
+    except BadInput as exc:
+        fail(EXIT_BAD_INPUT, str(exc))
+    except Exception as exc:  # fail closed: no decision printed
+        fail(EXIT_CANNOT_CHECK, f"internal error, the action was not checked: {type(exc).__name__}: {exc}")
+    click.echo(json.dumps(decision.model_dump(mode="json"), ensure_ascii=False, indent=2))
+    sys.exit(EXIT_OUTCOME[decision.outcome])
+
+
+def read_request(file: str) -> CheckRequest:
+    """The request in FILE; BadInput names the file or the field at fault."""
+    name = "stdin" if file == "-" else file
+    try:
+        raw = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+        text = raw.decode("utf-8")  # JSON is UTF-8, whatever the locale
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadInput(name, f"cannot read: {getattr(exc, 'strerror', None) or exc}") from exc
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BadInput(name, f"not valid JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise BadInput(name, f"expected a JSON object, got {type(data).__name__}")
+    try:
+        return CheckRequest.model_validate(data)
+    except ValidationError as exc:
+        raise validation_error("", exc) from exc
+
+
+# --- rules ---------------------------------------------------------------------------
+
+
+@cli.group()
+def rules() -> None:
+    """List and show the rules, with the clauses they encode."""
+
+
+@rules.command("list")
+@click.option("--pack", default=None, help="only this pack (document code, e.g. QL)")
+@click.option("--action", default=None, help="only rules for this action kind, e.g. answer_request")
+@rules_dir_option
+def list_rules(pack: str | None, action: str | None, rules_dir: Path | None) -> None:
+    """One line per rule: id, severity, clauses, action kinds."""
+    lawbook = checker_or_fail(rules_dir).lawbook
+    try:
+        views = rule_views(lawbook, pack=pack, action=action)
+    except BadInput as exc:
+        fail(EXIT_BAD_INPUT, str(exc))
+    rows = [(v.id, str(v.severity), ",".join(c.id for c in v.clauses), ",".join(v.actions)) for v in views]
+    widths = [max((len(row[i]) for row in rows), default=0) for i in range(3)]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, [*widths, 0], strict=True)).rstrip())
+
+
+@rules.command("show")
+@click.argument("rule_id", metavar="ID")
+@click.option("--json", "as_json", is_flag=True, help="print the rule as JSON")
+@rules_dir_option
+def show_rule(rule_id: str, as_json: bool, rules_dir: Path | None) -> None:
+    """One rule with the verbatim text of its clauses."""
+    lawbook = checker_or_fail(rules_dir).lawbook
+    try:
+        view = rule_view(lawbook, rule_id)
+    except RuleNotFound as exc:
+        fail(EXIT_BAD_INPUT, str(exc))
+    if as_json:
+        click.echo(json.dumps(view.model_dump(mode="json"), ensure_ascii=False, indent=2))
+    else:
+        click.echo("\n".join(rule_lines(view)))
+
+
+def rule_lines(v: RuleView) -> list[str]:
+    until = v.effective_to.isoformat() if v.effective_to else ""
+    lines = [
+        v.id,
+        f"  pack:       {v.pack}",
+        f"  severity:   {v.severity}",
+        f"  actions:    {', '.join(v.actions)}",
+        f"  in force:   {v.effective_from.isoformat()} – {until}".rstrip(),
+        f"  condition:  {v.condition}",
+    ]
+    if v.resolved_condition != v.condition:
+        lines.append(f"  checked as: {v.resolved_condition}")
+    if v.depends_on:
+        lines.append(f"  depends on: {', '.join(v.depends_on)}")
+    lines += [
+        f"  reads:      {', '.join(v.reads)}",
+        f"  message:    {v.message}",
+        f"  remedy:     {v.remedy}",
+    ]
+    if v.note:
+        lines.append(f"  note:       {v.note}")
+    lines.append("clauses:")
+    for c in v.clauses:
+        number = f" {c.document_number}" if c.document_number else ""
+        lines += [f"  {c.id}  《{c.document}》{number} {c.section}", f"    {c.text}"]
+    return lines
+
+
+cli.add_command(trace_command)
+
+
+def main() -> None:
+    cli(prog_name="gongkai")

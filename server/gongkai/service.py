@@ -1,0 +1,137 @@
+"""The Compliance servicer: proto in → Checker → proto out, every failure a status code.
+
+It fails closed: any error other than bad input is INTERNAL, never a Decision.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import NoReturn
+
+import grpc
+
+from gongkai.checker import BadInput, Checker
+from gongkai.config import Settings
+from gongkai.convert import (
+    action_to_proto,
+    check_request_from_proto,
+    decision_to_proto,
+    rule_to_proto,
+)
+from gongkai.describe import RuleNotFound, action_views, rule_view, rule_views
+from gongkai.v1 import gongkai_pb2 as pb
+from gongkai.v1 import gongkai_pb2_grpc as pb_grpc
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a request got no Decision."""
+
+    code: grpc.StatusCode
+    field: str  # empty when no field is at fault
+    message: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.field}: {self.message}" if self.field else self.message
+
+    def to_proto(self) -> pb.CheckError:
+        return pb.CheckError(code=self.code.name, field=self.field, message=self.message)
+
+
+def check_one(checker: Checker, msg: pb.CheckRequest) -> pb.Decision | Problem:
+    try:
+        return decision_to_proto(checker.check(check_request_from_proto(msg)))
+    except BadInput as exc:
+        return Problem(grpc.StatusCode.INVALID_ARGUMENT, exc.field, exc.message)
+    except Exception:  # EngineError or a bug: no answer rather than a wrong one
+        log.exception("check failed (request_id=%r, action=%r)", msg.request_id, msg.action)
+        return Problem(grpc.StatusCode.INTERNAL, "", "internal error: the action was not checked")
+
+
+class ComplianceService(pb_grpc.ComplianceServicer):
+    def __init__(self, settings: Settings, checker: Checker | None = None) -> None:
+        self._max_batch = settings.max_batch
+        self._actions: pb.DescribeActionsResponse | None = None
+        self._checker = checker
+
+    @property
+    def checker(self) -> Checker | None:
+        """None while the rules load: every call is UNAVAILABLE."""
+        return self._checker
+
+    @checker.setter
+    def checker(self, checker: Checker) -> None:
+        self._actions = None  # described from the new rules on the next call
+        self._checker = checker
+
+    def Check(self, request: pb.CheckRequest, context: grpc.ServicerContext) -> pb.Decision:
+        checker = self._ready(context)
+        _require_time(context)
+        result = check_one(checker, request)
+        if isinstance(result, Problem):
+            _abort(context, result.code, result.text)
+        return result
+
+    def CheckBatch(self, request: pb.CheckBatchRequest, context: grpc.ServicerContext) -> pb.CheckBatchResponse:
+        checker = self._ready(context)
+        if len(request.requests) > self._max_batch:
+            _abort(
+                context,
+                grpc.StatusCode.INVALID_ARGUMENT,
+                f"requests: at most {self._max_batch} actions per batch (got {len(request.requests)})",
+            )
+        response = pb.CheckBatchResponse()
+        for item in request.requests:
+            _require_time(context)  # the caller stops waiting: stop checking
+            result = check_one(checker, item)
+            if isinstance(result, Problem):
+                response.results.add(error=result.to_proto())
+            else:
+                response.results.add(decision=result)
+        return response
+
+    def ListRules(self, request: pb.ListRulesRequest, context: grpc.ServicerContext) -> pb.ListRulesResponse:
+        lawbook = self._ready(context).lawbook
+        try:
+            views = rule_views(lawbook, pack=request.pack or None, action=request.action or None)
+        except BadInput as exc:
+            _abort(context, grpc.StatusCode.INVALID_ARGUMENT, str(exc))
+        return pb.ListRulesResponse(rules=[rule_to_proto(v) for v in views])
+
+    def GetRule(self, request: pb.GetRuleRequest, context: grpc.ServicerContext) -> pb.Rule:
+        lawbook = self._ready(context).lawbook
+        try:
+            view = rule_view(lawbook, request.id)
+        except RuleNotFound as exc:
+            _abort(context, grpc.StatusCode.NOT_FOUND, f"id: {exc}")
+        return rule_to_proto(view)
+
+    def DescribeActions(
+        self, request: pb.DescribeActionsRequest, context: grpc.ServicerContext
+    ) -> pb.DescribeActionsResponse:
+        checker = self._ready(context)
+        if self._actions is None:  # schemas are built once; a race only builds them twice
+            views = action_views(checker.lawbook)
+            self._actions = pb.DescribeActionsResponse(actions=[action_to_proto(v) for v in views])
+        return self._actions
+
+    def _ready(self, context: grpc.ServicerContext) -> Checker:
+        checker = self.checker
+        if checker is None:
+            _abort(context, grpc.StatusCode.UNAVAILABLE, "the rules are still loading; retry shortly")
+        return checker
+
+
+def _require_time(context: grpc.ServicerContext) -> None:
+    remaining = context.time_remaining()
+    if remaining is not None and remaining <= 0:
+        _abort(context, grpc.StatusCode.DEADLINE_EXCEEDED, "deadline expired before the action was checked")
+
+
+def _abort(context: grpc.ServicerContext, code: grpc.StatusCode, message: str) -> NoReturn:
+    context.abort(code, message)
+    raise AssertionError("unreachable: abort raises")  # tells type checkers abort does not return

@@ -1,0 +1,292 @@
+from google.protobuf import struct_pb2 as _struct_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class Outcome(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    OUTCOME_UNSPECIFIED: _ClassVar[Outcome]
+    COMPLIANT: _ClassVar[Outcome]
+    NON_COMPLIANT: _ClassVar[Outcome]
+    INCOMPLETE: _ClassVar[Outcome]
+
+class Severity(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    SEVERITY_UNSPECIFIED: _ClassVar[Severity]
+    MUST: _ClassVar[Severity]
+    SHOULD: _ClassVar[Severity]
+    INFO: _ClassVar[Severity]
+
+class ObligationStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    OBLIGATION_STATUS_UNSPECIFIED: _ClassVar[ObligationStatus]
+    OPEN: _ClassVar[ObligationStatus]
+    SUSPENDED: _ClassVar[ObligationStatus]
+    MET: _ClassVar[ObligationStatus]
+    MISSED: _ClassVar[ObligationStatus]
+OUTCOME_UNSPECIFIED: Outcome
+COMPLIANT: Outcome
+NON_COMPLIANT: Outcome
+INCOMPLETE: Outcome
+SEVERITY_UNSPECIFIED: Severity
+MUST: Severity
+SHOULD: Severity
+INFO: Severity
+OBLIGATION_STATUS_UNSPECIFIED: ObligationStatus
+OPEN: ObligationStatus
+SUSPENDED: ObligationStatus
+MET: ObligationStatus
+MISSED: ObligationStatus
+
+class Agency(_message.Message):
+    __slots__ = ("name", "division_code", "kind")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    DIVISION_CODE_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    division_code: str
+    kind: str
+    def __init__(self, name: _Optional[str] = ..., division_code: _Optional[str] = ..., kind: _Optional[str] = ...) -> None: ...
+
+class CheckRequest(_message.Message):
+    __slots__ = ("request_id", "agency", "action", "facts", "as_of")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    AGENCY_FIELD_NUMBER: _ClassVar[int]
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    FACTS_FIELD_NUMBER: _ClassVar[int]
+    AS_OF_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    agency: Agency
+    action: str
+    facts: _struct_pb2.Struct
+    as_of: str
+    def __init__(self, request_id: _Optional[str] = ..., agency: _Optional[_Union[Agency, _Mapping]] = ..., action: _Optional[str] = ..., facts: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., as_of: _Optional[str] = ...) -> None: ...
+
+class Finding(_message.Message):
+    __slots__ = ("rule_id", "clause_id", "clause_ids", "document", "document_number", "section", "clause_text", "severity", "message", "remedy", "facts")
+    RULE_ID_FIELD_NUMBER: _ClassVar[int]
+    CLAUSE_ID_FIELD_NUMBER: _ClassVar[int]
+    CLAUSE_IDS_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    SECTION_FIELD_NUMBER: _ClassVar[int]
+    CLAUSE_TEXT_FIELD_NUMBER: _ClassVar[int]
+    SEVERITY_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    REMEDY_FIELD_NUMBER: _ClassVar[int]
+    FACTS_FIELD_NUMBER: _ClassVar[int]
+    rule_id: str
+    clause_id: str
+    clause_ids: _containers.RepeatedScalarFieldContainer[str]
+    document: str
+    document_number: str
+    section: str
+    clause_text: str
+    severity: Severity
+    message: str
+    remedy: str
+    facts: _struct_pb2.Struct
+    def __init__(self, rule_id: _Optional[str] = ..., clause_id: _Optional[str] = ..., clause_ids: _Optional[_Iterable[str]] = ..., document: _Optional[str] = ..., document_number: _Optional[str] = ..., section: _Optional[str] = ..., clause_text: _Optional[str] = ..., severity: _Optional[_Union[Severity, str]] = ..., message: _Optional[str] = ..., remedy: _Optional[str] = ..., facts: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+
+class Obligation(_message.Message):
+    __slots__ = ("id", "title", "clause_ids", "starts_on", "due_on", "period", "done_on", "status")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    CLAUSE_IDS_FIELD_NUMBER: _ClassVar[int]
+    STARTS_ON_FIELD_NUMBER: _ClassVar[int]
+    DUE_ON_FIELD_NUMBER: _ClassVar[int]
+    PERIOD_FIELD_NUMBER: _ClassVar[int]
+    DONE_ON_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    title: str
+    clause_ids: _containers.RepeatedScalarFieldContainer[str]
+    starts_on: str
+    due_on: str
+    period: str
+    done_on: str
+    status: ObligationStatus
+    def __init__(self, id: _Optional[str] = ..., title: _Optional[str] = ..., clause_ids: _Optional[_Iterable[str]] = ..., starts_on: _Optional[str] = ..., due_on: _Optional[str] = ..., period: _Optional[str] = ..., done_on: _Optional[str] = ..., status: _Optional[_Union[ObligationStatus, str]] = ...) -> None: ...
+
+class Undecided(_message.Message):
+    __slots__ = ("rule_id", "clause_id", "severity", "missing_facts")
+    RULE_ID_FIELD_NUMBER: _ClassVar[int]
+    CLAUSE_ID_FIELD_NUMBER: _ClassVar[int]
+    SEVERITY_FIELD_NUMBER: _ClassVar[int]
+    MISSING_FACTS_FIELD_NUMBER: _ClassVar[int]
+    rule_id: str
+    clause_id: str
+    severity: Severity
+    missing_facts: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, rule_id: _Optional[str] = ..., clause_id: _Optional[str] = ..., severity: _Optional[_Union[Severity, str]] = ..., missing_facts: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class AppliedPack(_message.Message):
+    __slots__ = ("code", "document", "version", "effective_from")
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    EFFECTIVE_FROM_FIELD_NUMBER: _ClassVar[int]
+    code: str
+    document: str
+    version: str
+    effective_from: str
+    def __init__(self, code: _Optional[str] = ..., document: _Optional[str] = ..., version: _Optional[str] = ..., effective_from: _Optional[str] = ...) -> None: ...
+
+class Decision(_message.Message):
+    __slots__ = ("request_id", "outcome", "action", "agency", "as_of", "findings", "obligations", "undecided", "missing_facts", "packs", "rules_applied", "ruleset_version", "warnings", "engine_micros", "total_micros")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    OUTCOME_FIELD_NUMBER: _ClassVar[int]
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    AGENCY_FIELD_NUMBER: _ClassVar[int]
+    AS_OF_FIELD_NUMBER: _ClassVar[int]
+    FINDINGS_FIELD_NUMBER: _ClassVar[int]
+    OBLIGATIONS_FIELD_NUMBER: _ClassVar[int]
+    UNDECIDED_FIELD_NUMBER: _ClassVar[int]
+    MISSING_FACTS_FIELD_NUMBER: _ClassVar[int]
+    PACKS_FIELD_NUMBER: _ClassVar[int]
+    RULES_APPLIED_FIELD_NUMBER: _ClassVar[int]
+    RULESET_VERSION_FIELD_NUMBER: _ClassVar[int]
+    WARNINGS_FIELD_NUMBER: _ClassVar[int]
+    ENGINE_MICROS_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_MICROS_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    outcome: Outcome
+    action: str
+    agency: str
+    as_of: str
+    findings: _containers.RepeatedCompositeFieldContainer[Finding]
+    obligations: _containers.RepeatedCompositeFieldContainer[Obligation]
+    undecided: _containers.RepeatedCompositeFieldContainer[Undecided]
+    missing_facts: _containers.RepeatedScalarFieldContainer[str]
+    packs: _containers.RepeatedCompositeFieldContainer[AppliedPack]
+    rules_applied: _containers.RepeatedScalarFieldContainer[str]
+    ruleset_version: str
+    warnings: _containers.RepeatedScalarFieldContainer[str]
+    engine_micros: int
+    total_micros: int
+    def __init__(self, request_id: _Optional[str] = ..., outcome: _Optional[_Union[Outcome, str]] = ..., action: _Optional[str] = ..., agency: _Optional[str] = ..., as_of: _Optional[str] = ..., findings: _Optional[_Iterable[_Union[Finding, _Mapping]]] = ..., obligations: _Optional[_Iterable[_Union[Obligation, _Mapping]]] = ..., undecided: _Optional[_Iterable[_Union[Undecided, _Mapping]]] = ..., missing_facts: _Optional[_Iterable[str]] = ..., packs: _Optional[_Iterable[_Union[AppliedPack, _Mapping]]] = ..., rules_applied: _Optional[_Iterable[str]] = ..., ruleset_version: _Optional[str] = ..., warnings: _Optional[_Iterable[str]] = ..., engine_micros: _Optional[int] = ..., total_micros: _Optional[int] = ...) -> None: ...
+
+class CheckBatchRequest(_message.Message):
+    __slots__ = ("requests",)
+    REQUESTS_FIELD_NUMBER: _ClassVar[int]
+    requests: _containers.RepeatedCompositeFieldContainer[CheckRequest]
+    def __init__(self, requests: _Optional[_Iterable[_Union[CheckRequest, _Mapping]]] = ...) -> None: ...
+
+class CheckError(_message.Message):
+    __slots__ = ("code", "field", "message")
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    FIELD_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    code: str
+    field: str
+    message: str
+    def __init__(self, code: _Optional[str] = ..., field: _Optional[str] = ..., message: _Optional[str] = ...) -> None: ...
+
+class CheckResult(_message.Message):
+    __slots__ = ("decision", "error")
+    DECISION_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    decision: Decision
+    error: CheckError
+    def __init__(self, decision: _Optional[_Union[Decision, _Mapping]] = ..., error: _Optional[_Union[CheckError, _Mapping]] = ...) -> None: ...
+
+class CheckBatchResponse(_message.Message):
+    __slots__ = ("results",)
+    RESULTS_FIELD_NUMBER: _ClassVar[int]
+    results: _containers.RepeatedCompositeFieldContainer[CheckResult]
+    def __init__(self, results: _Optional[_Iterable[_Union[CheckResult, _Mapping]]] = ...) -> None: ...
+
+class ListRulesRequest(_message.Message):
+    __slots__ = ("pack", "action")
+    PACK_FIELD_NUMBER: _ClassVar[int]
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    pack: str
+    action: str
+    def __init__(self, pack: _Optional[str] = ..., action: _Optional[str] = ...) -> None: ...
+
+class ListRulesResponse(_message.Message):
+    __slots__ = ("rules",)
+    RULES_FIELD_NUMBER: _ClassVar[int]
+    rules: _containers.RepeatedCompositeFieldContainer[Rule]
+    def __init__(self, rules: _Optional[_Iterable[_Union[Rule, _Mapping]]] = ...) -> None: ...
+
+class GetRuleRequest(_message.Message):
+    __slots__ = ("id",)
+    ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    def __init__(self, id: _Optional[str] = ...) -> None: ...
+
+class Clause(_message.Message):
+    __slots__ = ("id", "document", "document_number", "section", "text")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    SECTION_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    document: str
+    document_number: str
+    section: str
+    text: str
+    def __init__(self, id: _Optional[str] = ..., document: _Optional[str] = ..., document_number: _Optional[str] = ..., section: _Optional[str] = ..., text: _Optional[str] = ...) -> None: ...
+
+class Rule(_message.Message):
+    __slots__ = ("id", "pack", "actions", "severity", "condition", "resolved_condition", "reads", "message", "remedy", "effective_from", "effective_to", "clauses", "note", "depends_on")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    PACK_FIELD_NUMBER: _ClassVar[int]
+    ACTIONS_FIELD_NUMBER: _ClassVar[int]
+    SEVERITY_FIELD_NUMBER: _ClassVar[int]
+    CONDITION_FIELD_NUMBER: _ClassVar[int]
+    RESOLVED_CONDITION_FIELD_NUMBER: _ClassVar[int]
+    READS_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    REMEDY_FIELD_NUMBER: _ClassVar[int]
+    EFFECTIVE_FROM_FIELD_NUMBER: _ClassVar[int]
+    EFFECTIVE_TO_FIELD_NUMBER: _ClassVar[int]
+    CLAUSES_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    DEPENDS_ON_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    pack: str
+    actions: _containers.RepeatedScalarFieldContainer[str]
+    severity: Severity
+    condition: str
+    resolved_condition: str
+    reads: _containers.RepeatedScalarFieldContainer[str]
+    message: str
+    remedy: str
+    effective_from: str
+    effective_to: str
+    clauses: _containers.RepeatedCompositeFieldContainer[Clause]
+    note: str
+    depends_on: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, id: _Optional[str] = ..., pack: _Optional[str] = ..., actions: _Optional[_Iterable[str]] = ..., severity: _Optional[_Union[Severity, str]] = ..., condition: _Optional[str] = ..., resolved_condition: _Optional[str] = ..., reads: _Optional[_Iterable[str]] = ..., message: _Optional[str] = ..., remedy: _Optional[str] = ..., effective_from: _Optional[str] = ..., effective_to: _Optional[str] = ..., clauses: _Optional[_Iterable[_Union[Clause, _Mapping]]] = ..., note: _Optional[str] = ..., depends_on: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class DescribeActionsRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ActionKind(_message.Message):
+    __slots__ = ("kind", "term", "description", "facts_schema", "rule_count")
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    TERM_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    FACTS_SCHEMA_FIELD_NUMBER: _ClassVar[int]
+    RULE_COUNT_FIELD_NUMBER: _ClassVar[int]
+    kind: str
+    term: str
+    description: str
+    facts_schema: str
+    rule_count: int
+    def __init__(self, kind: _Optional[str] = ..., term: _Optional[str] = ..., description: _Optional[str] = ..., facts_schema: _Optional[str] = ..., rule_count: _Optional[int] = ...) -> None: ...
+
+class DescribeActionsResponse(_message.Message):
+    __slots__ = ("actions",)
+    ACTIONS_FIELD_NUMBER: _ClassVar[int]
+    actions: _containers.RepeatedCompositeFieldContainer[ActionKind]
+    def __init__(self, actions: _Optional[_Iterable[_Union[ActionKind, _Mapping]]] = ...) -> None: ...

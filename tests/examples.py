@@ -1,0 +1,37 @@
+"""Example requests shared by the service and CLI tests (QL: 答复政府信息公开申请)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.conftest import QL_AGENCY
+
+# Received 2025-09-26 (a Friday); 15 working days, skipping the National Day holiday
+# (10-01..10-08) and counting the 调休 Saturday 10-11, end on 2025-10-23.
+ANSWER_FACTS: dict[str, Any] = {
+    "received_on": "2025-09-26",
+    "registered": True,
+    "answerable_on_the_spot": False,
+    "answered_on_the_spot": False,
+    "extended": False,
+    "exemptions": [],
+    "information_status": "on_request",
+    "answer_type": "provided",
+    "answered_on": "2025-10-24",
+}
+DUE_ON = "2025-10-23"
+LATE_RULE = "QL-5-10.answer-late"
+
+
+def answer_request(request_id: str | None = None, **facts: Any) -> dict[str, Any]:
+    """The late answer, with facts replaced (a value of None drops the fact)."""
+    merged = {k: v for k, v in {**ANSWER_FACTS, **facts}.items() if v is not None}
+    request: dict[str, Any] = {"agency": dict(QL_AGENCY), "action": "answer_request", "facts": merged}
+    if request_id is not None:
+        request["request_id"] = request_id
+    return request
+
+
+LATE = answer_request()  # NON_COMPLIANT: QL-5-10.answer-late
+ON_TIME = answer_request(answered_on=DUE_ON)  # COMPLIANT
+UNREGISTERED = answer_request(answered_on=DUE_ON, registered=None)  # INCOMPLETE: registered missing

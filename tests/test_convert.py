@@ -1,0 +1,98 @@
+"""Proto ⇄ pydantic: nothing lost on the way to the wire and back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from gongkai.checker import BadInput, Checker, CheckRequest
+from gongkai.convert import (
+    OUTCOMES,
+    SEVERITIES,
+    STATUSES,
+    check_request_from_proto,
+    check_request_to_proto,
+    decision_from_proto,
+    decision_to_proto,
+    struct_to_dict,
+)
+from gongkai.decision import ObligationStatus, Outcome, Severity
+from gongkai.facts import ACTIONS
+from gongkai.v1 import gongkai_pb2 as pb
+from tests.examples import LATE, ON_TIME, UNREGISTERED, answer_request
+
+
+def test_every_outcome_severity_and_status_has_its_own_proto_value() -> None:
+    assert set(OUTCOMES) == set(Outcome) and len(set(OUTCOMES.values())) == len(Outcome)
+    assert set(SEVERITIES) == set(Severity) and len(set(SEVERITIES.values())) == len(Severity)
+    assert set(STATUSES) == set(ObligationStatus) and len(set(STATUSES.values())) == len(ObligationStatus)
+    assert pb.OUTCOME_UNSPECIFIED not in OUTCOMES.values()
+
+
+@pytest.mark.parametrize("request_data", [LATE, ON_TIME, UNREGISTERED], ids=["late", "on time", "unregistered"])
+def test_a_decision_survives_the_round_trip_through_proto(checker: Checker, request_data: dict[str, Any]) -> None:
+    decision = checker.check(CheckRequest.model_validate(request_data))
+    msg = decision_to_proto(decision)
+    assert pb.Decision.FromString(msg.SerializeToString()) == msg
+    assert decision_from_proto(msg) == decision
+
+
+def test_a_finding_carries_its_fact_values_and_a_missing_document_number_stays_absent(checker: Checker) -> None:
+    decision = checker.check(CheckRequest.model_validate(LATE))
+    (finding,) = decision_to_proto(decision).findings
+    assert struct_to_dict(finding.facts) == decision.findings[0].facts
+    assert finding.facts["answer_deadline_overdue"] == 1.0
+    assert finding.facts["answered_on_the_spot"] is False
+    assert decision.findings[0].document_number is None
+    assert not finding.HasField("document_number")
+
+
+def test_a_request_round_trips_and_empty_strings_mean_not_given() -> None:
+    msg = check_request_to_proto(LATE)
+    assert (msg.request_id, msg.as_of, msg.agency.kind) == ("", "", "")
+    request = check_request_from_proto(msg)
+    assert (request.request_id, request.as_of, request.agency.kind) == (None, None, None)
+    assert request.agency.name == LATE["agency"]["name"]
+    assert request.facts == LATE["facts"]
+
+
+def test_struct_numbers_arrive_as_doubles_and_the_fact_model_takes_whole_ones_as_int() -> None:
+    msg = check_request_to_proto({**LATE, "facts": {"extension_working_days": 3}})
+    days = check_request_from_proto(msg).facts["extension_working_days"]
+    assert isinstance(days, float)
+    model = ACTIONS["answer_request"]
+    assert model.model_validate({"extension_working_days": days}).extension_working_days == 3
+    assert type(model.model_validate({"extension_working_days": days}).extension_working_days) is int
+    with pytest.raises(ValidationError, match="fractional part"):
+        model.model_validate({"extension_working_days": 3.5})
+
+
+def test_a_request_without_an_agency_names_the_field() -> None:
+    msg = check_request_to_proto(LATE)
+    msg.ClearField("agency")
+    with pytest.raises(BadInput) as info:
+        check_request_from_proto(msg)
+    assert (info.value.field, info.value.message) == ("agency", "field required")
+
+
+def test_an_overlong_request_id_names_the_field() -> None:
+    msg = check_request_to_proto({**LATE, "request_id": "x" * 101})
+    with pytest.raises(BadInput) as info:
+        check_request_from_proto(msg)
+    assert info.value.field == "request_id"
+
+
+def test_a_suspended_obligation_has_no_due_date_on_the_wire_either(checker: Checker) -> None:
+    suspended = answer_request(
+        suspended_on="2025-10-10",
+        suspension_ground="force_majeure",
+        suspension_notified_in_writing=True,
+        answered_on=None,
+        answer_type=None,
+    )
+    decision = checker.check(CheckRequest.model_validate({**suspended, "as_of": "2025-11-20"}))
+    (obligation,) = decision_to_proto(decision).obligations
+    assert (obligation.status, obligation.due_on, obligation.done_on) == (pb.SUSPENDED, "", "")
+    assert decision_from_proto(decision_to_proto(decision)) == decision

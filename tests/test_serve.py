@@ -1,0 +1,113 @@
+"""``gongkai serve`` as a process: ready when healthy, drains and exits 0 on a signal."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import grpc
+import pytest
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from gongkai.convert import check_request_to_proto
+from gongkai.server import SERVICE
+from gongkai.v1 import gongkai_pb2 as pb
+from gongkai.v1 import gongkai_pb2_grpc as pb_grpc
+from tests.examples import LATE, LATE_RULE
+
+SERVING = health_pb2.HealthCheckResponse.SERVING
+
+
+@pytest.fixture
+def gongkai() -> str:
+    command = Path(sys.executable).parent / "gongkai"
+    if not command.exists():
+        pytest.skip("the gongkai entry point is not installed next to this Python")
+    return str(command)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_serving(address: str, process: subprocess.Popen[str]) -> None:
+    """Poll health (a safety limit of 60 s, not a timing assertion)."""
+    give_up = time.monotonic() + 60
+    with grpc.insecure_channel(address) as channel:
+        health = health_pb2_grpc.HealthStub(channel)
+        while time.monotonic() < give_up:
+            if process.poll() is not None:
+                pytest.fail(f"serve exited {process.returncode}: {process.communicate()[1]}")
+            try:
+                if health.Check(health_pb2.HealthCheckRequest(service=SERVICE), timeout=1).status == SERVING:
+                    return
+            except grpc.RpcError:
+                pass  # not listening yet
+            time.sleep(0.1)
+    pytest.fail("serve never became SERVING")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_serve_answers_checks_then_exits_0_on_a_signal(gongkai: str, sig: signal.Signals) -> None:
+    port = free_port()
+    address = f"127.0.0.1:{port}"
+    process = subprocess.Popen(
+        [gongkai, "serve", "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_until_serving(address, process)
+        with grpc.insecure_channel(address) as channel:
+            reply = pb_grpc.ComplianceStub(channel).Check(check_request_to_proto(LATE), timeout=30)
+        assert reply.outcome == pb.NON_COMPLIANT
+        assert [f.rule_id for f in reply.findings] == [LATE_RULE]
+
+        process.send_signal(sig)
+        _, stderr = process.communicate(timeout=30)
+        assert process.returncode == 0, stderr
+        assert "shutting down" in stderr
+        assert "Traceback" not in stderr
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+
+
+def broken_pack(root: Path) -> Path:
+    (root / "QL").mkdir(parents=True)
+    (root / "QL" / "pack.yaml").write_text("code: [QL\n", encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (broken_pack, "QL/clauses.yaml: missing"),
+        (lambda root: root, "no rule pack (<CODE>/pack.yaml) under"),
+        (lambda root: root / "absent", "is not a directory"),
+    ],
+    ids=["a broken pack", "no pack at all", "no such directory"],
+)
+def test_serve_exits_2_with_one_clear_line_when_the_rules_cannot_be_loaded(
+    gongkai: str, tmp_path: Path, make: Callable[[Path], Path], message: str
+) -> None:
+    rules_dir = make(tmp_path)
+    result = subprocess.run(
+        [gongkai, "serve", "--port", str(free_port()), "--rules-dir", str(rules_dir)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("gongkai: ")]
+    assert len(errors) == 1 and message in errors[0], result.stderr
