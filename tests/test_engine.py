@@ -68,7 +68,7 @@ def test_every_check_deletes_its_session(checker: Checker) -> None:
     assert isinstance(engine, DurableEngine)
     request = CheckRequest(agency=QL_AGENCY, action="answer_request", facts={"registered": False})
     checker.check(request)
-    ruleset = engine._names["answer_request", 0, True]
+    ruleset = engine._names["answer_request", 0]
     last_sid = str(next(engine._sids) - 1)
     with pytest.raises(Exception, match=r"not found|Could not|invalid"):
         engine._host.get_state(ruleset, last_sid)

@@ -2,21 +2,25 @@
 it to durable-rules JSON.
 
 Conditions are decided under Kleene's three-valued logic, so that a missing fact is never
-mistaken for a false one. Each rule becomes engine rules in two rulesets per action kind:
-  ``<id>#T`` (ruleset "true"): the breach condition is definitely true;
-  ``<id>#F`` (ruleset "false"): it is definitely false.
-A rule whose facts are all present is two-valued, so only a rule that is not true and
-reads an absent fact needs the "false" ruleset; neither firing means undecided (engine.py).
-Each condition is put in disjunctive normal form and every disjunct becomes one flat
-engine rule (``<id>#T~2``): durable-rules rejects conditions with more than about fifteen
-nested and/or nodes (error 113), but takes any number of rules. Every engine rule also
-requires the fact's ``kind``, so none is made only of absence tests (those loop).
+mistaken for a false one. Each rule becomes engine rules of two kinds:
+  ``<id>#T``: the breach condition is definitely true;
+  ``<id>#U``: it cannot be decided, because a fact it needs is absent;
+neither holding means definitely false. So only breaches and undecided rules fire, which
+is what costs time in durable-rules (each firing runs a Python action).
+Each case is put in disjunctive normal form over atom values (true, false, absent) and
+every conjunction becomes one flat engine rule (``<id>#T~2``): durable-rules rejects
+conditions with more than about fifteen nested and/or nodes (error 113), but takes any
+number of rules. Every engine rule also requires the fact's ``kind``, so none is made only
+of absence tests (those loop). A rule that reads another's verdict (``breached(X)``) is
+decided in a later stage (engine.py).
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cache
 from typing import Any
 
 from gongkai import conditions as c
@@ -27,7 +31,7 @@ from gongkai.vocabulary import FactInfo, FactType, model_vocabulary
 
 Json = dict[str, Any]
 OPS = {"<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte", "!=": "$neq"}
-TRUE, FALSE, UNKNOWN = "#T", "#F", "#U"
+TRUE, UNKNOWN = "#T", "#U"
 DISJUNCT = "~"  # engine rule name = logical name + DISJUNCT + index
 
 
@@ -85,26 +89,24 @@ class Lawbook:
         depth = 1 + max((r.stage for r in rules), default=-1)
         return [[r for r in rules if r.stage == n] for n in range(depth)]
 
-    def engine_rulesets(self, polarity: bool) -> dict[tuple[str, int], dict[str, Json]]:
+    def engine_rulesets(self) -> dict[tuple[str, int], dict[str, Json]]:
         """Per (action kind, stage): engine rule name → durable-rules condition on ``m``.
 
-        ``polarity`` True gives the rules that hold when a condition is definitely true
-        (with deadline applicability in stage 0), False those that hold when it is
-        definitely false.
+        ``<id>#T~k`` holds when the rule's breach condition is definitely true, ``<id>#U~k``
+        when it cannot be decided; deadline applicability joins stage 0.
         """
-        suffix = TRUE if polarity else FALSE
         rulesets: dict[tuple[str, int], dict[str, Json]] = {}
         for action in set(self.by_action) | set(self.deadlines):
             for stage, rules in enumerate(self.stages(action)):
                 ruleset = rulesets.setdefault((action, stage), {})
                 for rule in rules:
-                    ruleset.update(engine_rules(action, rule.id + suffix, rule.condition, polarity))
-            if polarity:
-                for d in self.deadlines.get(action, []):
-                    if d.applies_if is not None:
-                        rulesets.setdefault((action, 0), {}).update(
-                            engine_rules(action, d.engine_id + TRUE, d.applies_if, True)
-                        )
+                    ruleset.update(engine_rules(action, rule.id + TRUE, rule.condition, T))
+                    ruleset.update(engine_rules(action, rule.id + UNKNOWN, rule.condition, U))
+            for d in self.deadlines.get(action, []):
+                if d.applies_if is not None:
+                    rulesets.setdefault((action, 0), {}).update(
+                        engine_rules(action, d.engine_id + TRUE, d.applies_if, T)
+                    )
         return rulesets
 
 
@@ -278,51 +280,133 @@ def _expect_value(where: str, info: FactInfo, value: object) -> None:
 # --- translation to durable-rules JSON ------------------------------------------------
 
 
-Literal = tuple[c.Node, bool]  # an atom and whether it must hold (True) or fail (False)
+class Value(StrEnum):
+    """The three truth values of a condition or an atom under Kleene's logic."""
+
+    true = "T"
+    false = "F"
+    unknown = "U"  # an atom over a fact is unknown exactly when the fact is absent
 
 
-def dnf(node: c.Node, positive: bool = True) -> list[list[Literal]]:
-    """Disjunctive normal form of the node (or of its negation): a list of conjunctions."""
+Values = frozenset[Value]
+T, F, U = frozenset({Value.true}), frozenset({Value.false}), frozenset({Value.unknown})
+ANY = T | F | U
+FLIP = {Value.true: Value.false, Value.false: Value.true, Value.unknown: Value.unknown}
+Literal = tuple[c.Node, Values]  # an atom and the values it may take
+Conjunction = tuple[Literal, ...]
+MAX_DISJUNCTS = 256  # per rule and value: beyond that, split the rule (it is unreadable anyway)
+
+
+def dnf(node: c.Node, values: Values) -> list[Conjunction]:
+    """The atom values under which the node takes one of ``values``, in disjunctive normal
+    form: any conjunction satisfied makes it so. Each literal becomes one engine test."""
     if isinstance(node, c.Not):
-        return dnf(node.operand, not positive)
+        return dnf(node.operand, frozenset(FLIP[v] for v in values))
     if isinstance(node, c.OneOf):  # x in [a, b] is x == a or x == b
         node = c.Or(tuple(c.Compare(node.fact, "==", v) for v in node.values))
-    if isinstance(node, c.And | c.Or):
-        parts = [dnf(o, positive) for o in node.operands]
-        if isinstance(node, c.And) == positive:  # a conjunction: every combination
-            result: list[list[Literal]] = [[]]
-            for part in parts:
-                result = [left + right for left in result for right in part]
-            return result
-        return [conj for part in parts for conj in part]
-    return [[(node, positive)]]
+    if not isinstance(node, c.And | c.Or):
+        return _atom(node, values)
+    if len(values) > 1:
+        return _prune([conj for v in values for conj in dnf(node, frozenset({v}))])
+    (value,) = values
+    # And is true when all are true, false when one is false; Or the other way round.
+    absorbing, neutral = (F, T) if isinstance(node, c.And) else (T, F)
+    parts = node.operands
+    if {value} == absorbing:
+        return _prune([conj for part in parts for conj in dnf(part, absorbing)])
+    if {value} == neutral:
+        return _product([dnf(part, neutral) for part in parts])
+    # unknown: none absorbing and some unknown; split on the first unknown operand, so the
+    # cases are disjoint (fewer engine rules than "this one unknown, the others anything")
+    return _prune(
+        [
+            conj
+            for j, part in enumerate(parts)
+            for conj in _product(
+                [*(dnf(p, neutral) for p in parts[:j]), dnf(part, U), *(dnf(p, neutral | U) for p in parts[j + 1 :])]
+            )
+        ]
+    )
 
 
-def engine_rules(action: str, name: str, node: c.Node, polarity: bool) -> dict[str, Json]:
-    """One flat engine rule per disjunct of the condition (or of its negation)."""
+def _atom(atom: c.Node, values: Values) -> list[Conjunction]:
+    """An atom's value set as literals: one test each where durable-rules can say it."""
+    if values == ANY:
+        return [()]
+    if isinstance(atom, c.Breached) or len(values) == 1 or values == T | F:
+        return [((atom, values),)]
+    return [((atom, frozenset({v})),) for v in values]  # e.g. "true or absent": two rules
+
+
+def _product(parts: list[list[Conjunction]]) -> list[Conjunction]:
+    result: list[Conjunction] = [()]
+    for part in parts:
+        result = _prune([left + right for left in result for right in part])
+    return result
+
+
+def _prune(conjunctions: list[Conjunction]) -> list[Conjunction]:
+    """Merge each conjunction's literals on one atom, and drop those no fact can satisfy:
+    an atom with no value left, or a field both required absent and tested."""
+    kept: dict[Conjunction, None] = {}
+    for conj in conjunctions:
+        merged: dict[c.Node, Values] = {}
+        for atom, values in conj:
+            merged[atom] = merged.get(atom, ANY) & values
+        absent: set[str] = set()
+        present: set[str] = set()
+        for atom, values in merged.items():
+            if not isinstance(atom, c.Breached):  # verdict fields are always present
+                (absent if values == U else present if Value.unknown not in values else set()).add(atom_field(atom))
+        if all(merged.values()) and not absent & present:
+            kept[tuple(merged.items())] = None
+    if len(kept) > MAX_DISJUNCTS:
+        raise CompileError(f"a condition expands to more than {MAX_DISJUNCTS} cases: split the rule")
+    return list(kept)
+
+
+def engine_rules(action: str, name: str, node: c.Node, values: Values) -> dict[str, Json]:
+    """One flat engine rule per conjunction under which the condition takes ``values``."""
     return {
-        f"{name}{DISJUNCT}{i}": {"$and": [{"kind": action}, *(literal_json(atom, pos) for atom, pos in conj)]}
-        for i, conj in enumerate(dnf(node, polarity))
+        f"{name}{DISJUNCT}{i}": {"$and": [{"kind": action}, *(literal_json(atom, v) for atom, v in conj)]}
+        for i, conj in enumerate(dnf(node, values))
     }
+
+
+def atom_field(atom: c.Node) -> str:
+    """The one engine field an atom reads."""
+    if isinstance(atom, c.Contains):
+        return engine_field(atom)
+    if isinstance(atom, c.Breached):
+        return breach_field(atom.rule_id)
+    return atom.fact  # type: ignore[union-attr]
 
 
 def engine_field(node: c.Contains) -> str:
     return f"{node.fact}__{node.item}"
 
 
+@cache
 def breach_field(rule_id: str) -> str:
     """The engine field carrying an earlier stage's verdict on a rule (no dots: durable nests them)."""
     return "breached__" + "".join(ch if ch.isalnum() else "_" for ch in rule_id)
 
 
-def literal_json(atom: c.Node, positive: bool) -> Json:
-    """An atom (or its negation) as a durable-rules test; absent fields never match."""
-    if isinstance(atom, c.Truth):
-        return {atom.fact: positive}
-    if isinstance(atom, c.Contains):
-        return {engine_field(atom): positive}
-    if isinstance(atom, c.Breached):
-        return {breach_field(atom.rule_id): positive}
+def literal_json(atom: c.Node, values: Values) -> Json:
+    """An atom's value set as one durable-rules test (a comparison never matches an absent field)."""
+    field = atom_field(atom)
+    if isinstance(atom, c.Breached):  # the verdict field holds "T", "F" or "U"
+        if len(values) == 1:
+            return {field: next(iter(values)).value}
+        (excluded,) = ANY - values
+        return {"$neq": {field: excluded.value}}
+    if values == U:
+        return {"$nex": {field: 1}}
+    if values == T | F:
+        return {"$ex": {field: 1}}
+    positive = values == T
+    if isinstance(atom, c.Truth | c.Contains):
+        return {field: positive}
     assert isinstance(atom, c.Compare)
     op = atom.op if positive else c.NEGATED_OP[atom.op]
-    return {atom.fact: atom.value} if op == "==" else {OPS[op]: {atom.fact: atom.value}}
+    return {field: atom.value} if op == "==" else {OPS[op]: {field: atom.value}}

@@ -20,7 +20,7 @@ from typing import Any
 
 from durable import engine as durable
 
-from gongkai.compiler import DISJUNCT, FALSE, TRUE, UNKNOWN, CompiledRule, Lawbook, breach_field
+from gongkai.compiler import DISJUNCT, TRUE, UNKNOWN, Lawbook, breach_field
 from gongkai.vocabulary import FactInfo, FactType
 
 CATCH_ALL = "#catch-all"
@@ -36,14 +36,10 @@ class _Host(durable.Host):
 
 
 class DurableEngine:
-    """Evaluate compiled rulesets: per action kind and stage, a "true" and a "false" ruleset.
+    """Evaluate compiled rulesets: one per action kind and stage, one assert each.
 
-    Stage 0 rules read only facts; a rule that reads another's breach (``breached(X)``)
-    runs in a later stage, with each earlier verdict laid into the fact as a boolean
-    (absent when undecided). Per stage, the "true" ruleset decides which breach conditions
-    definitely hold; only when a rule that did not hold reads something absent is the
-    "false" ruleset asserted too, and a rule neither true nor false is undecided. A rule
-    whose inputs are all present is two-valued, so "not true" is "false" without it.
+    Stage 0 rules read only facts; a rule that reads another's verdict (``breached(X)``)
+    runs in a later stage, with each earlier verdict laid into the fact as "T", "F" or "U".
     """
 
     def __init__(self, lawbook: Lawbook) -> None:
@@ -52,22 +48,22 @@ class DurableEngine:
         self._lock = threading.Lock()
         self._sids = itertools.count(1)
         self._fired: list[str] = []
-        self._names: dict[tuple[str, int, bool], str] = {}
+        self._names: dict[tuple[str, int], str] = {}
         definitions = {}
-        for polarity in (True, False):
-            for (action, stage), rules in lawbook.engine_rulesets(polarity).items():
-                name = f"{action}.{stage}.{'true' if polarity else 'false'}@{lawbook.version}"
-                self._names[action, stage, polarity] = name
-                definition = {
-                    rule: {"all": [{"m": copy.deepcopy(cond)}], "run": self._record(rule)}
-                    for rule, cond in rules.items()
-                }
-                definition[CATCH_ALL] = {"all": [{"m": {"kind": action}}], "run": self._record(CATCH_ALL)}
-                definitions[name] = definition
+        for (action, stage), rules in lawbook.engine_rulesets().items():
+            self._names[action, stage] = f"{action}.{stage}@{lawbook.version}"
+            definitions[self._names[action, stage]] = self._definition(action, rules)
         try:
             self._host.register_rulesets(definitions)
         except Exception as exc:  # durable raises bare Exceptions for bad definitions
             raise EngineError(f"durable-rules rejected the rulesets: {exc}") from exc
+
+    def _definition(self, action: str, rules: dict[str, Any]) -> dict[str, Any]:
+        definition = {
+            rule: {"all": [{"m": copy.deepcopy(cond)}], "run": self._record(rule)} for rule, cond in rules.items()
+        }
+        definition[CATCH_ALL] = {"all": [{"m": {"kind": action}}], "run": self._record(CATCH_ALL)}
+        return definition
 
     def _record(self, name: str) -> Callable[[Any], None]:
         logical = name.split(DISJUNCT, 1)[0]
@@ -82,17 +78,13 @@ class DurableEngine:
         fact = engine_fact(facts, self._lawbook.vocabulary[action])
         result: set[str] = set()
         # an action with deadlines but no rules still has a stage 0 (deadline applicability)
-        stages = self._lawbook.stages(action) or ([[]] if (action, 0, True) in self._names else [])
+        stages = self._lawbook.stages(action) or ([[]] if (action, 0) in self._names else [])
         for stage, rules in enumerate(stages):
-            fired = self._assert(self._names[action, stage, True], action, fact)
+            fired = self._assert(self._names[action, stage], action, fact)
             result |= fired
-            open_rules = [r for r in rules if r.id + TRUE not in fired and not _inputs_present(r, facts, fact)]
-            false = self._assert(self._names[action, stage, False], action, fact) if open_rules else set()
-            unknown = {r.id for r in open_rules if r.id + FALSE not in false}
-            result |= {rule_id + UNKNOWN for rule_id in unknown}
-            for r in rules:  # verdicts the next stages read; an undecided one stays absent
-                if r.id not in unknown:
-                    fact[breach_field(r.id)] = r.id + TRUE in fired
+            for r in rules:  # verdicts the next stages read: "T", "F" or "U"
+                verdict = "T" if r.id + TRUE in fired else "U" if r.id + UNKNOWN in fired else "F"
+                fact[breach_field(r.id)] = verdict
         return result
 
     def _assert(self, ruleset: str, action: str, fact: dict[str, Any]) -> set[str]:
@@ -112,12 +104,6 @@ class DurableEngine:
         if CATCH_ALL not in fired:
             raise EngineError(f"durable-rules ran no action for {action}: the answer is unknown")
         return set(fired) - {CATCH_ALL}
-
-
-def _inputs_present(rule: CompiledRule, facts: dict[str, Any], fact: dict[str, Any]) -> bool:
-    return all(facts.get(name) is not None for name in rule.reads) and all(
-        breach_field(ref) in fact for ref in rule.refs
-    )
 
 
 def engine_fact(facts: dict[str, Any], vocab: dict[str, FactInfo]) -> dict[str, Any]:
