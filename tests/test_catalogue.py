@@ -24,3 +24,28 @@ def test_a_paraphrased_clause_is_rejected() -> None:
     source = (RULES / "sources" / catalogue.document.source).read_text(encoding="utf-8")
     with pytest.raises(CatalogueError, match="not verbatim"):
         check_against_source(tampered, source)
+
+
+def _catalogue(*texts: str) -> object:
+    from gongkai.catalogue import Catalogue
+
+    return Catalogue.model_validate(
+        {
+            "document": {"code": "QL", "title": "t", "issuer": "i", "source": "s"},
+            "clauses": [
+                {"id": f"QL-1-{n}", "path": "p", "text": t, "class": "not-checkable", "reason": "r"}
+                for n, t in enumerate(texts, 1)
+            ],
+        }
+    )
+
+
+def test_a_printed_line_may_be_split_into_several_clauses() -> None:
+    source = "一、甲应当公开。乙应当备案。\n二、丙。\n"
+    check_against_source(_catalogue("一、甲应当公开。", "乙应当备案。", "二、丙。"), source)
+
+
+def test_a_sentence_left_out_of_every_clause_is_named() -> None:
+    source = "一、甲应当公开。乙应当备案。\n"
+    with pytest.raises(CatalogueError, match="source text in no clause nor omitted: '乙应当备案。'"):
+        check_against_source(_catalogue("一、甲应当公开。"), source)

@@ -76,23 +76,39 @@ class CatalogueError(ValueError):
 
 
 def check_against_source(catalogue: Catalogue, source_text: str) -> None:
-    """Raise CatalogueError unless every clause is verbatim and every line accounted for."""
+    """Raise CatalogueError unless every clause is verbatim and every character of the
+    source is in some clause or on an omitted line (a long printed line may hold several
+    provisions, each its own clause)."""
     problems: list[str] = []
     seen: set[str] = set()
+    covered = bytearray(len(source_text))
+    position = 0
     for clause in catalogue.clauses:
         if clause.id in seen:
             problems.append(f"duplicate clause id {clause.id!r}")
         seen.add(clause.id)
-        if clause.text not in source_text:
+        # clauses come in document order: look after the previous one first
+        start = source_text.find(clause.text, position)
+        if start < 0:
+            start = source_text.find(clause.text)
+        if start < 0:
             problems.append(f"clause {clause.id!r} is not verbatim in the source")
-    lines = [line.strip() for line in source_text.splitlines()]
-    omitted = {o.line.strip() for o in catalogue.omitted}
-    problems += [f"omitted line {line!r} is not a line of the source" for line in omitted - set(lines)]
-    for line in lines:
-        if not line or line in omitted:
             continue
-        if not any(line in clause.text for clause in catalogue.clauses):
-            problems.append(f"source line not in any clause nor omitted: {line[:40]!r}")
+        end = start + len(clause.text)
+        covered[start:end] = b"\x01" * (end - start)
+        position = end
+    lines = source_text.splitlines(keepends=True)
+    omitted = {o.line.strip() for o in catalogue.omitted}
+    problems += [
+        f"omitted line {line!r} is not a line of the source" for line in omitted - {x.strip() for x in lines}
+    ]
+    offset = 0
+    for line in lines:
+        if line.strip() and line.strip() not in omitted:
+            left = "".join(ch for k, ch in enumerate(line) if not ch.isspace() and not covered[offset + k])
+            if left:
+                problems.append(f"source text in no clause nor omitted: {left[:40]!r}")
+        offset += len(line)
     if problems:
         raise CatalogueError("; ".join(problems))
 
