@@ -15,13 +15,15 @@ import time
 from typing import Any
 
 from gongkai.checker import Checker, CheckRequest
+from gongkai.compiler import AS_OF_DAY
 from gongkai.config import default_rules_dir
 from gongkai.derive import apply_derivations
 from gongkai.facts import ACTIONS
 from gongkai.reference import ReferenceEngine
 from gongkai.runtime import build_checker
 
-AGENCY = {"name": "清流县市场监督管理局", "division_code": "350423"}
+PACKS = ["QL"]
+AGENCY = {"name": "清流县市场监督管理局", "division_code": "350423", "kind": "department"}
 ANSWER = {
     "received_on": "2025-09-26",
     "registered": True,
@@ -67,6 +69,7 @@ def per_call(fn: Any, n: int) -> float:
 
 def prepared(action: str, facts: dict[str, Any]) -> dict[str, Any]:
     values = {k: v for k, v in ACTIONS[action].model_validate(facts).model_dump().items() if v is not None}
+    values[AS_OF_DAY] = dt.date(2025, 10, 20).toordinal()
     apply_derivations(action, values)
     return values
 
@@ -86,9 +89,9 @@ def main() -> None:
         values = prepared(action, facts)
         request = CheckRequest(agency=AGENCY, action=action, facts=facts, as_of=dt.date(2025, 10, 20))
         checker.check(request)  # warm up
-        engine = per_call(lambda a=action, v=values: checker.engine.fire(a, v), args.checks)
+        engine = per_call(lambda a=action, v=values: checker.engine.fire(a, v, PACKS), args.checks)
         whole = per_call(lambda r=request: checker.check(r), args.checks)
-        ref = per_call(lambda a=action, v=values: reference.fire(a, v), args.checks)
+        ref = per_call(lambda a=action, v=values: reference.fire(a, v, PACKS), args.checks)
         rules = len(checker.lawbook.by_action.get(action, []))
         print(f"{name:<36} {rules:>5} {engine:>10.1f} {whole:>9.1f} {ref:>13.1f} {engine / ref:>10.2f}")
 

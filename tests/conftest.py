@@ -12,7 +12,7 @@ from gongkai.config import default_rules_dir
 from gongkai.runtime import build_checker
 
 ROOT = Path(__file__).resolve().parent.parent
-QL_AGENCY = {"name": "清流县市场监督管理局", "division_code": "350423"}
+QL_AGENCY = {"name": "清流县市场监督管理局", "division_code": "350423", "kind": "department"}
 
 
 @pytest.fixture(scope="session")

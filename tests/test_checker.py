@@ -95,12 +95,17 @@ def test_an_unknown_action_kind_lists_the_known_ones(checker: Checker) -> None:
     assert "answer_request" in error.value.message
 
 
-def test_an_agency_no_pack_binds_is_rejected_saying_what_is_known(checker: Checker) -> None:
-    agency = {"name": "某某县人民政府办公室", "division_code": "110101"}
+def test_a_division_code_not_in_gb_t_2260_is_rejected(checker: Checker) -> None:
+    agency = {"name": "某某县人民政府办公室", "division_code": "999999", "kind": "government_office"}
     with pytest.raises(BadInput) as error:
         checker.check(CheckRequest(agency=agency, action="answer_request", facts={}))
-    assert error.value.field == "agency"
+    assert error.value.field == "agency.division_code"
     assert "350423" in error.value.message
+
+
+def test_an_unknown_agency_kind_is_rejected_naming_the_field(checker: Checker) -> None:
+    with pytest.raises(ValueError, match="kind"):
+        CheckRequest(agency=QL_AGENCY | {"kind": "ministry"}, action="answer_request", facts={})
 
 
 def test_an_act_before_the_pack_took_effect_is_not_judged_by_it(checker: Checker) -> None:

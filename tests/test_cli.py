@@ -80,8 +80,8 @@ BAD = {
     "an unknown fact": (answer_request(colour="red"), "gongkai: facts.colour: extra inputs are not permitted"),
     "an unknown action kind": ({**LATE, "action": "answer"}, "gongkai: action: unknown action kind 'answer'"),
     "an unknown agency": (
-        {**LATE, "agency": {"name": "某某局", "division_code": "110000"}},
-        "gongkai: agency: no rule pack binds '某某局'",
+        {**LATE, "agency": {"name": "某某局", "division_code": "999999", "kind": "department"}},
+        "gongkai: agency.division_code: unknown division code '999999'",
     ),
     "an unknown top-level key": ({**LATE, "fact": {}}, "gongkai: fact: extra inputs are not permitted"),
     "invalid JSON": ('{"agency": ', "gongkai: {file}: not valid JSON: Expecting value: line 1 column 12"),
@@ -110,7 +110,7 @@ def test_a_usage_error_exits_3_never_2_which_means_incomplete(tmp_path: Path) ->
 
 
 class BrokenEngine:
-    def fire(self, action: str, facts: dict[str, Any]) -> set[str]:
+    def fire(self, action: str, facts: dict[str, Any], packs: Any = ()) -> set[str]:
         raise EngineError("durable-rules failed on purpose")
 
 

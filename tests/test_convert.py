@@ -51,9 +51,9 @@ def test_a_finding_carries_its_fact_values_and_a_missing_document_number_stays_a
 
 def test_a_request_round_trips_and_empty_strings_mean_not_given() -> None:
     msg = check_request_to_proto(LATE)
-    assert (msg.request_id, msg.as_of, msg.agency.kind) == ("", "", "")
+    assert (msg.request_id, msg.as_of, msg.agency.kind) == ("", "", "department")
     request = check_request_from_proto(msg)
-    assert (request.request_id, request.as_of, request.agency.kind) == (None, None, None)
+    assert (request.request_id, request.as_of, request.agency.kind) == (None, None, "department")
     assert request.agency.name == LATE["agency"]["name"]
     assert request.facts == LATE["facts"]
 

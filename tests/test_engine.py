@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gongkai.checker import Checker, CheckRequest
+from gongkai.compiler import AS_OF_DAY
 from gongkai.derive import apply_derivations
 from gongkai.engine import DurableEngine, EngineError
 from gongkai.facts import ACTIONS
@@ -49,8 +50,8 @@ def test_durable_and_reference_agree_on_generated_facts(checker: Checker) -> Non
     reference = ReferenceEngine(checker.lawbook)
 
     @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    @given(case=action_facts(checker))
-    def agree(case: tuple[str, dict[str, Any]]) -> None:
+    @given(case=action_facts(checker), as_of=st.dates(min_value=dt.date(2015, 1, 1), max_value=dt.date(2027, 12, 31)))
+    def agree(case: tuple[str, dict[str, Any]], as_of: dt.date) -> None:
         action, facts = case
         typed = ACTIONS[action].model_validate(facts)
         values = {k: v for k, v in typed.model_dump().items() if v is not None}
@@ -58,7 +59,9 @@ def test_durable_and_reference_agree_on_generated_facts(checker: Checker) -> Non
         # deadline lateness as the checker would add it: any number will do for agreement
         for d in checker.lawbook.deadlines.get(action, []):
             values[d.deadline.id + "_overdue"] = len(values) % 3
-        assert checker.engine.fire(action, values) == reference.fire(action, values)
+        values[AS_OF_DAY] = as_of.toordinal()
+        packs = [p.code for p in checker.lawbook.packs]
+        assert checker.engine.fire(action, values, packs) == reference.fire(action, values, packs)
 
     agree()
 
@@ -68,7 +71,7 @@ def test_every_check_deletes_its_session(checker: Checker) -> None:
     assert isinstance(engine, DurableEngine)
     request = CheckRequest(agency=QL_AGENCY, action="answer_request", facts={"registered": False})
     checker.check(request)
-    ruleset = engine._names["answer_request", 0]
+    ruleset = engine._names["QL", "answer_request", 0]
     last_sid = str(next(engine._sids) - 1)
     with pytest.raises(Exception, match=r"not found|Could not|invalid"):
         engine._host.get_state(ruleset, last_sid)

@@ -25,14 +25,9 @@ def request_parts() -> dict[str, Any]:
     return {"facts": {}}
 
 
-@given(parsers.parse(phrases.AGENCY_KIND))
-def agency_with_kind(request_parts: dict[str, Any], name: str, code: str, kind: str) -> None:
-    request_parts["agency"] = {"name": name, "division_code": code, "kind": kind}
-
-
 @given(parsers.parse(phrases.AGENCY))
-def agency(request_parts: dict[str, Any], name: str, code: str) -> None:
-    request_parts["agency"] = {"name": name, "division_code": code}
+def agency(request_parts: dict[str, Any], name: str, code: str, kind: str) -> None:
+    request_parts["agency"] = {"name": name, "division_code": code, "kind": phrases.agency_kind(kind)}
 
 
 @given(parsers.parse(phrases.ACTION))

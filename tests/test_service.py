@@ -155,11 +155,11 @@ BAD_INPUT = {
     "an unknown enum value": (answer_request(answer_type="ignored"), "facts.answer_type: input should be"),
     "an unknown action kind": ({**LATE, "action": "answer_requests"}, "action: unknown action kind 'answer_requests'"),
     "an unknown agency": (
-        {**LATE, "agency": {"name": "某某局", "division_code": "110000"}},
-        "agency: no rule pack binds '某某局' (110000)",
+        {**LATE, "agency": {"name": "某某局", "division_code": "999999", "kind": "department"}},
+        "agency.division_code: unknown division code '999999'",
     ),
     "a malformed division code": (
-        {**LATE, "agency": {"name": "清流县市场监督管理局", "division_code": "35042"}},
+        {**LATE, "agency": {"name": "清流县市场监督管理局", "division_code": "35042", "kind": "department"}},
         "agency.division_code: ",
     ),
     "a bad as-of date": ({**LATE, "as_of": "2025-13-01"}, "as_of: input should be a valid date"),
@@ -312,7 +312,7 @@ def test_describe_actions_serves_every_action_kind_with_its_json_schema(stub: pb
 
 
 class BrokenEngine:
-    def fire(self, action: str, facts: dict[str, Any]) -> set[str]:
+    def fire(self, action: str, facts: dict[str, Any], packs: Any = ()) -> set[str]:
         raise EngineError("durable-rules failed on purpose")
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-CLAUSE_ID = re.compile(r"^[A-Z]{2,3}-\d+(-(\d+|p\d+))*$")
+CLAUSE_ID = re.compile(r"^[A-Z]{2,3}-\d+(-(\d+|[ps]\d+))*$")
 
 
 class ClauseClass(StrEnum):
@@ -99,9 +99,7 @@ def check_against_source(catalogue: Catalogue, source_text: str) -> None:
         position = end
     lines = source_text.splitlines(keepends=True)
     omitted = {o.line.strip() for o in catalogue.omitted}
-    problems += [
-        f"omitted line {line!r} is not a line of the source" for line in omitted - {x.strip() for x in lines}
-    ]
+    problems += [f"omitted line {line!r} is not a line of the source" for line in omitted - {x.strip() for x in lines}]
     offset = 0
     for line in lines:
         if line.strip() and line.strip() not in omitted:

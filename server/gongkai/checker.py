@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import time
 import uuid
+from collections.abc import Sequence
 from enum import Enum
 from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from gongkai.agencies import Agency, binding_packs, known_agencies
-from gongkai.compiler import TRUE, UNKNOWN, CompiledDeadline, CompiledRule, Lawbook
+from gongkai.agencies import Agency, UnknownDivision, binding_packs, division_path, known_agencies
+from gongkai.compiler import AS_OF_DAY, TRUE, UNKNOWN, CompiledDeadline, CompiledRule, Lawbook
+from gongkai.conflicts import conflicts_for
 from gongkai.decision import (
     AppliedPack,
     Decision,
@@ -22,7 +24,7 @@ from gongkai.decision import (
     Severity,
     Undecided,
 )
-from gongkai.derive import apply_derivations, compute_deadline, extension_of, period_text
+from gongkai.derive import DeadlineResult, apply_derivations, compute_deadline, extension_of, period_text
 from gongkai.facts import ACTIONS
 from gongkai.packs import Pack
 from gongkai.vocabulary import FactInfo
@@ -59,7 +61,7 @@ def validation_error(prefix: str, exc: ValidationError) -> BadInput:
 class RuleEngine(Protocol):
     """Decides compiled conditions: returns the engine rule names (``<id>#T``/``#U``) that hold."""
 
-    def fire(self, action: str, facts: dict[str, Any]) -> set[str]: ...
+    def fire(self, action: str, facts: dict[str, Any], packs: Sequence[str]) -> set[str]: ...
 
 
 class Checker:
@@ -77,39 +79,34 @@ class Checker:
             typed = model.model_validate(request.facts)
         except ValidationError as exc:
             raise validation_error("facts", exc) from exc
-        packs = binding_packs(self.lawbook.packs, request.agency)
-        if not packs:
+        try:
+            jurisdiction = division_path(request.agency.division_code)
+        except UnknownDivision as exc:
+            raise BadInput("agency.division_code", str(exc)) from exc
+        binding = binding_packs(self.lawbook.packs, request.agency)
+        if not binding:
             raise BadInput(
                 "agency",
-                f"no rule pack binds {request.agency.name!r} "
-                f"({request.agency.division_code}); known: {known_agencies(self.lawbook.packs)}",
+                f"no rule pack binds {request.agency.name!r} ({request.agency.division_code}, "
+                f"{request.agency.kind.value}); known: {known_agencies(self.lawbook.packs)}",
             )
         as_of = request.as_of or typed.action_date() or self._today or dt.date.today()
-        in_force = [p for p in packs if _in_force(p.meta.effective_from, p.meta.effective_to, as_of)]
-        codes = {p.code for p in in_force}
+        in_force = [p for p in binding if _in_force(p.meta.effective_from, p.meta.effective_to, as_of)]
         calendar = WorkingDayCalendar()
         facts = {k: v for k, v in typed.model_dump().items() if v is not None}
+        facts[AS_OF_DAY] = as_of.toordinal()
         apply_derivations(request.action, facts)
-        deadlines = [d for d in self.lawbook.deadlines.get(request.action, []) if d.pack.code in codes]
-        results = {}
-        for d in deadlines:
-            result = compute_deadline(d.deadline, d.parameter, facts, as_of, calendar)
-            if result is not None:
-                if result.due_on is not None:
-                    facts[d.deadline.id + "_due"] = result.due_on
-                facts[d.deadline.id + "_overdue"] = result.overdue
-                results[d] = result
+        results = self._deadlines(request.action, in_force, facts, as_of, calendar)
         vocab = self.lawbook.vocabulary[request.action]
         engine_started = time.perf_counter_ns()
-        fired = self.engine.fire(request.action, facts)
+        fired = self.engine.fire(request.action, facts, [p.code for p in binding])
         engine_micros = (time.perf_counter_ns() - engine_started) // 1000
 
+        codes = {p.code for p in in_force}
         rules = [
-            r
-            for r in self.lawbook.by_action.get(request.action, [])
-            if r.pack.code in codes and _in_force(r.rule.effective_from, r.rule.effective_to, as_of)
+            r for r in self.lawbook.by_action.get(request.action, []) if r.pack.code in codes and r.in_force(as_of)
         ]
-        findings = [self._finding(r, facts, vocab) for r in rules if r.id + TRUE in fired]
+        findings = [self._finding(r, facts, vocab) for r in rules if r.key + TRUE in fired]
         undecided = [
             Undecided(
                 rule_id=r.id,
@@ -118,12 +115,12 @@ class Checker:
                 missing_facts=missing_inputs(r.all_reads, facts, vocab),
             )
             for r in rules
-            if r.id + UNKNOWN in fired and r.id + TRUE not in fired
+            if r.key + UNKNOWN in fired
         ]
         obligations = [
-            _obligation(d, results[d], facts, as_of)
-            for d in deadlines
-            if d in results and (d.applies_if is None or d.engine_id + TRUE in fired)
+            _obligation(d, result, facts)
+            for d, result in results.items()
+            if d.applies_if is None or d.engine_id + TRUE in fired
         ]
         warnings = [
             f"{year} 年的法定节假日和调休安排尚未收录,按周一至周五为工作日计算"
@@ -135,6 +132,7 @@ class Checker:
             outcome=_outcome(findings, undecided),
             action=request.action,
             agency=request.agency.name,
+            jurisdiction=jurisdiction,
             as_of=as_of,
             findings=findings,
             obligations=obligations,
@@ -149,12 +147,29 @@ class Checker:
                 )
                 for p in in_force
             ],
+            conflicts=conflicts_for(self.lawbook, in_force, request.action),
             rules_applied=[r.id for r in rules],
             ruleset_version=self.lawbook.version,
             warnings=warnings,
             engine_micros=engine_micros,
             total_micros=(time.perf_counter_ns() - started) // 1000,
         )
+
+    def _deadlines(
+        self, action: str, packs: list[Pack], facts: dict[str, Any], as_of: dt.date, calendar: WorkingDayCalendar
+    ) -> dict[CompiledDeadline, DeadlineResult]:
+        """Compute the packs' deadlines for the action, adding ``<id>_due``/``<id>_overdue`` to the facts."""
+        results = {}
+        for d in self.lawbook.deadlines.get(action, []):
+            if d.pack not in packs:
+                continue
+            result = compute_deadline(d.deadline, d.parameter, facts, as_of, calendar)
+            if result is not None:
+                if result.due_on is not None:
+                    facts[d.deadline.id + "_due"] = result.due_on
+                facts[d.deadline.id + "_overdue"] = result.overdue
+                results[d] = result
+        return results
 
     def _finding(self, compiled: CompiledRule, facts: dict[str, Any], vocab: dict[str, FactInfo]) -> Finding:
         rule = compiled.rule
@@ -217,7 +232,7 @@ def _outcome(findings: list[Finding], undecided: list[Undecided]) -> Outcome:
     return Outcome.compliant
 
 
-def _obligation(d: CompiledDeadline, result: Any, facts: dict[str, Any], as_of: dt.date) -> Obligation:
+def _obligation(d: CompiledDeadline, result: DeadlineResult, facts: dict[str, Any]) -> Obligation:
     if result.overdue > 0:
         status = ObligationStatus.missed
     elif result.done_on is not None:

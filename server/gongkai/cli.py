@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from gongkai.checker import BadInput, Checker, CheckRequest, validation_error
 from gongkai.config import Settings
+from gongkai.conflicts import conflicts_command
 from gongkai.decision import Outcome
 from gongkai.describe import RuleNotFound, RuleView, rule_view, rule_views
 from gongkai.runtime import RulesError, open_rules
@@ -215,6 +216,7 @@ def rule_lines(v: RuleView) -> list[str]:
 
 
 cli.add_command(trace_command)
+cli.add_command(conflicts_command)
 
 
 def main() -> None:

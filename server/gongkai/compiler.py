@@ -17,16 +17,19 @@ decided in a later stage (engine.py).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import itertools
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
 from typing import Any
 
 from gongkai import conditions as c
+from gongkai.agencies import AgencyKind
 from gongkai.derive import REGISTRY as DERIVATIONS
 from gongkai.facts import ACTIONS
-from gongkai.packs import Deadline, Pack, Parameter, Rule
+from gongkai.packs import Deadline, Difference, Pack, Parameter, Rule
 from gongkai.vocabulary import FactInfo, FactType, model_vocabulary
 
 Json = dict[str, Any]
@@ -39,19 +42,29 @@ class CompileError(ValueError):
     """A rule that does not fit the law's vocabulary; the message names rule and problem."""
 
 
+AS_OF_DAY = "as_of_day"  # the check's as-of date as an ordinal: effective dates are engine tests
+
+
 @dataclass(frozen=True, eq=False)
 class CompiledRule:
     rule: Rule
     pack: Pack
-    condition: c.Node  # parameters substituted; breached(X) kept as an atom
+    key: str  # the id, or id@effective-from when the rule has several dated versions
+    effective_from: dt.date
+    effective_to: dt.date | None
+    condition: c.Node  # as written, parameters substituted; breached(X) kept as an atom
+    engine_condition: c.Node  # in force on the as-of day, and breached(X) over X's versions
     reads: tuple[str, ...]  # facts its own condition reads (derived ones included)
-    refs: tuple[str, ...]  # rules whose breach it reads through breached(...)
+    refs: tuple[str, ...]  # keys of the rule versions it reads through breached(...)
     stage: int  # 0 reads no rule; otherwise 1 + the highest stage it reads
     all_reads: tuple[str, ...]  # its own facts and those of every rule it reads, transitively
 
     @property
     def id(self) -> str:
         return self.rule.id
+
+    def in_force(self, day: dt.date) -> bool:
+        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
 
 
 @dataclass(frozen=True, eq=False)
@@ -72,10 +85,16 @@ class Lawbook:
 
     packs: list[Pack]
     vocabulary: dict[str, dict[str, FactInfo]]  # per action kind
-    rules: dict[str, CompiledRule]
+    rules: dict[str, CompiledRule]  # by key
     by_action: dict[str, list[CompiledRule]] = field(default_factory=dict)
     deadlines: dict[str, list[CompiledDeadline]] = field(default_factory=dict)
+    parameter_actions: dict[tuple[str, str], set[str]] = field(default_factory=dict)  # (pack, name) → actions
+    differences: list[Difference] = field(default_factory=list)
     version: str = ""
+
+    @property
+    def rule_ids(self) -> set[str]:
+        return {r.id for r in self.rules.values()}
 
     def clause(self, clause_id: str) -> tuple[Pack, Any]:
         for pack in self.packs:
@@ -83,35 +102,38 @@ class Lawbook:
                 return pack, pack.catalogue.clause(clause_id)
         raise KeyError(clause_id)
 
-    def stages(self, action: str) -> list[list[CompiledRule]]:
-        """The action's rules by stage: a rule is decided after every rule it reads."""
-        rules = self.by_action.get(action, [])
+    def stages(self, action: str, pack: str) -> list[list[CompiledRule]]:
+        """A pack's rules for the action by stage: a rule is decided after every rule it reads."""
+        rules = [r for r in self.by_action.get(action, []) if r.pack.code == pack]
         depth = 1 + max((r.stage for r in rules), default=-1)
         return [[r for r in rules if r.stage == n] for n in range(depth)]
 
-    def engine_rulesets(self) -> dict[tuple[str, int], dict[str, Json]]:
-        """Per (action kind, stage): engine rule name → durable-rules condition on ``m``.
+    def engine_rulesets(self) -> dict[tuple[str, str, int], dict[str, Json]]:
+        """Per (pack, action kind, stage): engine rule name → durable-rules condition on ``m``.
 
-        ``<id>#T~k`` holds when the rule's breach condition is definitely true, ``<id>#U~k``
-        when it cannot be decided; deadline applicability joins stage 0.
+        ``<key>#T~k`` holds when the rule's breach condition is definitely true, ``<key>#U~k``
+        when it cannot be decided; deadline applicability joins stage 0. A check asserts
+        only into the rulesets of the packs that bind its agency.
         """
-        rulesets: dict[tuple[str, int], dict[str, Json]] = {}
-        for action in set(self.by_action) | set(self.deadlines):
-            for stage, rules in enumerate(self.stages(action)):
-                ruleset = rulesets.setdefault((action, stage), {})
-                for rule in rules:
-                    ruleset.update(engine_rules(action, rule.id + TRUE, rule.condition, T))
-                    ruleset.update(engine_rules(action, rule.id + UNKNOWN, rule.condition, U))
-            for d in self.deadlines.get(action, []):
-                if d.applies_if is not None:
-                    rulesets.setdefault((action, 0), {}).update(
-                        engine_rules(action, d.engine_id + TRUE, d.applies_if, T)
-                    )
+        rulesets: dict[tuple[str, str, int], dict[str, Json]] = {}
+        for pack in self.packs:
+            for action in self.vocabulary:
+                for stage, rules in enumerate(self.stages(action, pack.code)):
+                    ruleset = rulesets.setdefault((pack.code, action, stage), {})
+                    for rule in rules:
+                        ruleset.update(engine_rules(action, rule.key + TRUE, rule.engine_condition, T))
+                        ruleset.update(engine_rules(action, rule.key + UNKNOWN, rule.engine_condition, U))
+                for d in self.deadlines.get(action, []):
+                    if d.pack is pack and d.applies_if is not None:
+                        rulesets.setdefault((pack.code, action, 0), {}).update(
+                            engine_rules(action, d.engine_id + TRUE, d.applies_if, T)
+                        )
         return rulesets
 
 
 def vocabulary_for(action: str) -> dict[str, FactInfo]:
     vocab = model_vocabulary(ACTIONS[action])
+    vocab[AS_OF_DAY] = FactInfo(AS_OF_DAY, "检查日", FactType.number)
     for d in DERIVATIONS.values():
         if action in d.actions:
             kind = {bool: FactType.boolean, int: FactType.number}.get(d.type, FactType.date)
@@ -119,26 +141,50 @@ def vocabulary_for(action: str) -> dict[str, FactInfo]:
     return vocab
 
 
-def compile_packs(packs: list[Pack]) -> Lawbook:
+def compile_packs(packs: list[Pack], differences: list[Difference] | None = None) -> Lawbook:
     vocabulary = {action: vocabulary_for(action) for action in ACTIONS}
-    book = Lawbook(packs=packs, vocabulary=vocabulary, rules={})
+    book = Lawbook(packs=packs, vocabulary=vocabulary, rules={}, differences=differences or [])
     clause_ids = {cl.id for p in packs for cl in p.catalogue.clauses}
+    for difference in book.differences:
+        where = f"difference {difference.id}"
+        _check_clauses(where, [p.clause for p in difference.provisions], clause_ids)
+        for action in difference.actions:
+            _vocab(book, action, where)
+    kinds = {k.value for k in AgencyKind}
     for pack in packs:
+        for binding in pack.meta.binds:
+            for kind in set(binding.agency_kinds or ()) - kinds:
+                raise CompileError(f"pack {pack.code}: unknown agency kind {kind!r} (one of {', '.join(kinds)})")
         for d in pack.deadlines:
             _add_deadline(book, pack, d, clause_ids)
-    parsed: dict[str, tuple[Rule, Pack, c.Node]] = {}
+    parsed: dict[str, tuple[Rule, Pack, c.Node]] = {}  # by key
+    versions: dict[str, list[str]] = {}  # rule id → keys of its dated versions
     for pack in packs:
         for rule in pack.rules:
-            if rule.id in parsed:
-                raise CompileError(f"rule {rule.id}: id used twice")
-            _check_clauses(f"rule {rule.id}", rule.clauses, clause_ids)
+            where = f"rule {rule.id}"
+            _check_clauses(where, rule.clauses, clause_ids)
             try:
                 node = c.parse(rule.breach)
             except c.ConditionError as exc:
-                raise CompileError(f"rule {rule.id}: {exc}") from exc
-            parsed[rule.id] = (rule, pack, _substitute(node, pack, f"rule {rule.id}"))
-    for rule_id in parsed:
-        _compile_rule(book, rule_id, parsed, ())
+                raise CompileError(f"{where}: {exc}") from exc
+            for name in _parameters(node):
+                for action in rule.actions:
+                    book.parameter_actions.setdefault((pack.code, name), set()).add(action)
+            start = rule.effective_from or pack.meta.effective_from
+            key = f"{rule.id}@{start.isoformat()}"
+            if key in parsed or any(
+                parsed[k][0].id == rule.id and parsed[k][1] is not pack for k in versions.get(rule.id, [])
+            ):
+                raise CompileError(f"{where}: id used twice (a new version needs its own effective_from)")
+            parsed[key] = (rule, pack, _substitute(node, pack, where))
+            versions.setdefault(rule.id, []).append(key)
+    for rule_id, keys in versions.items():
+        _check_versions(rule_id, [parsed[k] for k in keys])
+        if len(keys) == 1:  # the usual case: the key is the id
+            parsed[rule_id] = parsed.pop(keys[0])
+            keys[0] = rule_id
+    for key in list(parsed):
+        _compile_rule(book, key, parsed, versions, ())
     digest = hashlib.sha256(b"".join(p.version.encode() for p in packs))
     book.version = digest.hexdigest()[:16]
     return book
@@ -173,6 +219,9 @@ def _add_deadline(book: Lawbook, pack: Pack, d: Deadline, clause_ids: set[str]) 
             raise CompileError(f"{where}: {d.extension!r} is not a number fact of {action}")
         if applies_if is not None:
             _typecheck(where, applies_if, vocab)
+        if d.id + "_due" in vocab:
+            raise CompileError(f"{where}: {d.id + '_due'!r} is taken (deadline ids are shared by all packs)")
+        book.parameter_actions.setdefault((pack.code, d.period), set()).add(action)
         # Only the start is required: an absent end means "not done yet", not "unknown".
         shown = tuple(n for n in (d.start, d.end, d.extension, *(d.suspension or ()), d.id + "_due") if n)
         vocab[d.id + "_due"] = FactInfo(d.id + "_due", d.title + "到期日", FactType.date, derived_from=(d.start,))
@@ -182,34 +231,76 @@ def _add_deadline(book: Lawbook, pack: Pack, d: Deadline, clause_ids: set[str]) 
         book.deadlines.setdefault(action, []).append(CompiledDeadline(d, pack, parameter, applies_if))
 
 
+def _span(rule: Rule, pack: Pack) -> tuple[dt.date, dt.date | None]:
+    return rule.effective_from or pack.meta.effective_from, rule.effective_to or pack.meta.effective_to
+
+
+def _check_versions(rule_id: str, entries: list[tuple[Rule, Pack, c.Node]]) -> None:
+    """Dated versions of one rule must not overlap: superseding is a new version."""
+    spans = sorted(_span(rule, pack) for rule, pack, _ in entries)
+    for (_, end), (start, _) in itertools.pairwise(spans):
+        if end is None or end >= start:
+            raise CompileError(f"rule {rule_id}: versions overlap (one must end before {start} starts)")
+
+
 def _compile_rule(
-    book: Lawbook, rule_id: str, parsed: dict[str, tuple[Rule, Pack, c.Node]], stack: tuple[str, ...]
+    book: Lawbook,
+    key: str,
+    parsed: dict[str, tuple[Rule, Pack, c.Node]],
+    versions: dict[str, list[str]],
+    stack: tuple[str, ...],
 ) -> CompiledRule:
     """Compile a rule after the rules it reads through breached(...); refuse cycles."""
-    if rule_id in book.rules:
-        return book.rules[rule_id]
-    if rule_id in stack:
-        raise CompileError(f"rule {rule_id}: breached() cycle through {' → '.join((*stack, rule_id))}")
-    rule, pack, node = parsed[rule_id]
+    if key in book.rules:
+        return book.rules[key]
+    if key in stack:
+        raise CompileError(f"rule {key}: breached() cycle through {' → '.join((*stack, key))}")
+    rule, pack, node = parsed[key]
     where = f"rule {rule.id}"
-    refs = tuple(dict.fromkeys(n.rule_id for n in c.walk(node) if isinstance(n, c.Breached)))
     read: list[CompiledRule] = []
-    for ref in refs:
-        if ref not in parsed:
+    for ref in dict.fromkeys(n.rule_id for n in c.walk(node) if isinstance(n, c.Breached)):
+        if ref not in versions:
             raise CompileError(f"{where}: breached({ref}) names no rule")
-        if not set(rule.actions) <= set(parsed[ref][0].actions):
-            raise CompileError(f"{where}: breached({ref}) is for other actions")
-        read.append(_compile_rule(book, ref, parsed, (*stack, rule_id)))
+        for ref_key in versions[ref]:
+            other, other_pack, _ = parsed[ref_key]
+            if other_pack is not pack:
+                raise CompileError(f"{where}: breached({ref}) is another document's rule")
+            if not set(rule.actions) <= set(other.actions):
+                raise CompileError(f"{where}: breached({ref}) is for other actions")
+            read.append(_compile_rule(book, ref_key, parsed, versions, (*stack, key)))
     for action in rule.actions:
         _typecheck(where, node, _vocab(book, action, where))
     reads = c.facts_read(node)
     all_reads = tuple(dict.fromkeys([*reads, *(name for r in read for name in r.all_reads)]))
     stage = 1 + max((r.stage for r in read), default=-1)
-    compiled = CompiledRule(rule, pack, node, reads, refs, stage, all_reads)
-    book.rules[rule.id] = compiled
+    start, end = _span(rule, pack)
+    guard: list[c.Node] = [c.Compare(AS_OF_DAY, ">=", start.toordinal())]
+    if end is not None:
+        guard.append(c.Compare(AS_OF_DAY, "<=", end.toordinal()))
+    engine_condition = c.And((*guard, _over_versions(node, versions)))
+    compiled = CompiledRule(
+        rule, pack, key, start, end, node, engine_condition, reads, tuple(r.key for r in read), stage, all_reads
+    )
+    book.rules[key] = compiled
     for action in rule.actions:
         book.by_action.setdefault(action, []).append(compiled)
     return compiled
+
+
+def _over_versions(node: c.Node, versions: dict[str, list[str]]) -> c.Node:
+    """breached(X) holds when X's version in force holds: the others are out of force (false)."""
+    if isinstance(node, c.Breached):
+        keys = versions[node.rule_id]
+        return c.Breached(keys[0]) if len(keys) == 1 else c.Or(tuple(c.Breached(k) for k in keys))
+    if isinstance(node, c.Not):
+        return c.Not(_over_versions(node.operand, versions))
+    if isinstance(node, c.And | c.Or):
+        return type(node)(tuple(_over_versions(o, versions) for o in node.operands))
+    return node
+
+
+def _parameters(node: c.Node) -> list[str]:
+    return [n.value.name for n in c.walk(node) if isinstance(n, c.Compare) and isinstance(n.value, c.Param)]
 
 
 def _substitute(node: c.Node, pack: Pack, where: str) -> c.Node:

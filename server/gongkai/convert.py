@@ -17,6 +17,8 @@ from pydantic import ValidationError
 from gongkai.checker import CheckRequest, validation_error
 from gongkai.decision import (
     AppliedPack,
+    Conflict,
+    ConflictingProvision,
     Decision,
     Finding,
     Obligation,
@@ -100,6 +102,19 @@ def decision_to_proto(decision: Decision) -> pb.Decision:
         warnings=d.warnings,
         engine_micros=d.engine_micros,
         total_micros=d.total_micros,
+        jurisdiction=d.jurisdiction,
+        conflicts=[
+            pb.Conflict(
+                topic=c.topic,
+                title=c.title,
+                provisions=[
+                    pb.ConflictingProvision(pack=p.pack, clause_id=p.clause_id, says=p.says) for p in c.provisions
+                ],
+                stricter=c.stricter or "",
+                note=c.note or "",
+            )
+            for c in d.conflicts
+        ],
         obligations=[_obligation_to_proto(o) for o in d.obligations],
         undecided=[
             pb.Undecided(
@@ -161,6 +176,19 @@ def decision_from_proto(msg: pb.Decision) -> Decision:
         action=msg.action,
         agency=msg.agency,
         as_of=dt.date.fromisoformat(msg.as_of),
+        jurisdiction=msg.jurisdiction,
+        conflicts=[
+            Conflict(
+                topic=c.topic,
+                title=c.title,
+                provisions=[
+                    ConflictingProvision(pack=p.pack, clause_id=p.clause_id, says=p.says) for p in c.provisions
+                ],
+                stricter=c.stricter or None,
+                note=c.note or None,
+            )
+            for c in msg.conflicts
+        ],
         findings=[
             Finding(
                 rule_id=f.rule_id,

@@ -66,6 +66,22 @@ class Undecided(BaseModel):
     missing_facts: list[str]
 
 
+class ConflictingProvision(BaseModel):
+    pack: str
+    clause_id: str
+    says: str  # the figure (e.g. "15 个工作日") or, for a declared difference, what it says
+
+
+class Conflict(BaseModel):
+    """Two packs that bind the agency disagree on one point: both findings stand."""
+
+    topic: str  # the duty (e.g. answer_period) or the declared difference's id
+    title: str
+    provisions: list[ConflictingProvision]
+    stricter: str | None  # clause id of the stricter provision, when one is
+    note: str | None = None
+
+
 class AppliedPack(BaseModel):
     code: str
     document: str
@@ -84,6 +100,8 @@ class Decision(BaseModel):
     undecided: list[Undecided] = Field(default_factory=list)
     missing_facts: list[str] = Field(default_factory=list)
     packs: list[AppliedPack] = Field(default_factory=list)
+    jurisdiction: str = ""  # the agency's division with its parents, e.g. 福建省三明市清流县
+    conflicts: list[Conflict] = Field(default_factory=list)
     rules_applied: list[str] = Field(default_factory=list)  # every rule in force for this check
     ruleset_version: str
     warnings: list[str] = Field(default_factory=list)

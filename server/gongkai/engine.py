@@ -14,7 +14,7 @@ from __future__ import annotations
 import copy
 import itertools
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import Enum
 from typing import Any
 
@@ -48,11 +48,11 @@ class DurableEngine:
         self._lock = threading.Lock()
         self._sids = itertools.count(1)
         self._fired: list[str] = []
-        self._names: dict[tuple[str, int], str] = {}
+        self._names: dict[tuple[str, str, int], str] = {}
         definitions = {}
-        for (action, stage), rules in lawbook.engine_rulesets().items():
-            self._names[action, stage] = f"{action}.{stage}@{lawbook.version}"
-            definitions[self._names[action, stage]] = self._definition(action, rules)
+        for (pack, action, stage), rules in lawbook.engine_rulesets().items():
+            self._names[pack, action, stage] = f"{pack}.{action}.{stage}@{lawbook.version}"
+            definitions[self._names[pack, action, stage]] = self._definition(action, rules)
         try:
             self._host.register_rulesets(definitions)
         except Exception as exc:  # durable raises bare Exceptions for bad definitions
@@ -73,18 +73,21 @@ class DurableEngine:
 
         return action
 
-    def fire(self, action: str, facts: dict[str, Any]) -> set[str]:
-        """Names of the rules that hold: ``<id>#T`` (breached) and ``<id>#U`` (undecided)."""
+    def fire(self, action: str, facts: dict[str, Any], packs: Sequence[str]) -> set[str]:
+        """Names of the rule versions that hold: ``<key>#T`` (breached), ``<key>#U`` (undecided),
+        and ``@<pack>.<deadline>#T`` (the deadline applies), for the given packs only."""
         fact = engine_fact(facts, self._lawbook.vocabulary[action])
         result: set[str] = set()
-        # an action with deadlines but no rules still has a stage 0 (deadline applicability)
-        stages = self._lawbook.stages(action) or ([[]] if (action, 0) in self._names else [])
-        for stage, rules in enumerate(stages):
-            fired = self._assert(self._names[action, stage], action, fact)
-            result |= fired
-            for r in rules:  # verdicts the next stages read: "T", "F" or "U"
-                verdict = "T" if r.id + TRUE in fired else "U" if r.id + UNKNOWN in fired else "F"
-                fact[breach_field(r.id)] = verdict
+        for pack in packs:
+            stages = self._lawbook.stages(action, pack)
+            # a pack with deadlines but no rules for the action still has a stage 0
+            count = max(len(stages), 1 if (pack, action, 0) in self._names else 0)
+            for stage in range(count):
+                fired = self._assert(self._names[pack, action, stage], action, fact)
+                result |= fired
+                for r in stages[stage] if stage < len(stages) else []:  # read by later stages
+                    verdict = "T" if r.key + TRUE in fired else "U" if r.key + UNKNOWN in fired else "F"
+                    fact[breach_field(r.key)] = verdict
         return result
 
     def _assert(self, ruleset: str, action: str, fact: dict[str, Any]) -> set[str]:

@@ -49,6 +49,11 @@ UNIT_TERMS = {
 }
 
 
+class Stricter(StrEnum):
+    lower = "lower"  # a shorter period or a smaller cap is stricter
+    higher = "higher"  # a longer minimum is stricter
+
+
 class Parameter(Strict):
     """A threshold from the law, with the clause it comes from (OpenFisca style)."""
 
@@ -56,6 +61,31 @@ class Parameter(Strict):
     unit: Unit
     clause: str
     note: str | None = None
+    # The duty this figure sets, named alike in every pack that sets it: where two packs
+    # binding one agency set different figures for one duty, decisions show the conflict.
+    duty: str | None = Field(default=None, pattern=FACT_NAME)
+    term: str | None = None  # the duty's Chinese name, e.g. 答复期限
+    stricter: Stricter | None = None
+
+
+class Provision(Strict):
+    clause: str
+    says: str  # what this provision says on the point, in brief
+
+
+class Difference(Strict):
+    """Provisions of different packs that disagree on something no single figure captures."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    title: str
+    actions: list[str] = Field(min_length=1)
+    provisions: list[Provision] = Field(min_length=2)
+    stricter: str | None = None  # the clause id of the stricter provision, if one is
+    note: str | None = None
+
+
+class DifferenceFile(Strict):
+    differences: list[Difference] = []
 
 
 class Binding(Strict):
@@ -174,3 +204,9 @@ def load_packs(root: Path) -> list[Pack]:
     """Every pack under ``root`` (a directory holding ``<CODE>/pack.yaml``), sorted by code."""
     sources = root / "sources"
     return [load_pack(p.parent, sources) for p in sorted(root.glob("*/pack.yaml"))]
+
+
+def load_differences(root: Path) -> list[Difference]:
+    """The declared differences between packs (``differences.yaml``), if any."""
+    path = root / "differences.yaml"
+    return _validate(DifferenceFile, _read_yaml(path) or {}, path).differences if path.is_file() else []

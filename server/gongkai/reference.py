@@ -8,6 +8,7 @@ wrong. True, False, or None (cannot be decided: a fact it needs is absent).
 from __future__ import annotations
 
 import operator
+from collections.abc import Sequence
 from typing import Any
 
 from gongkai import conditions as c
@@ -59,15 +60,16 @@ class ReferenceEngine:
     def __init__(self, lawbook: Lawbook) -> None:
         self._lawbook = lawbook
 
-    def fire(self, action: str, facts: dict[str, Any]) -> set[str]:
+    def fire(self, action: str, facts: dict[str, Any], packs: Sequence[str]) -> set[str]:
         fired = set()
         verdicts: dict[str, bool | None] = {}
-        for rules in self._lawbook.stages(action):
-            for rule in rules:
-                verdicts[rule.id] = value = evaluate(rule.condition, facts, verdicts)
-                if value is not False:
-                    fired.add(rule.id + (TRUE if value else UNKNOWN))
+        for pack in packs:
+            for rules in self._lawbook.stages(action, pack):
+                for rule in rules:
+                    verdicts[rule.key] = value = evaluate(rule.engine_condition, facts, verdicts)
+                    if value is not False:
+                        fired.add(rule.key + (TRUE if value else UNKNOWN))
         for deadline in self._lawbook.deadlines.get(action, []):
-            if deadline.applies_if is not None and evaluate(deadline.applies_if, facts):
+            if deadline.pack.code in packs and deadline.applies_if is not None and evaluate(deadline.applies_if, facts):
                 fired.add(deadline.engine_id + TRUE)
         return fired

@@ -7,7 +7,7 @@ from pathlib import Path
 from gongkai.checker import Checker
 from gongkai.compiler import CompileError, Lawbook, compile_packs
 from gongkai.engine import DurableEngine, EngineError
-from gongkai.packs import PackError, load_packs
+from gongkai.packs import PackError, load_differences, load_packs
 
 EXPLAINED = (PackError, CompileError, EngineError)  # their messages name the file or rule
 
@@ -17,7 +17,7 @@ class RulesError(RuntimeError):
 
 
 def load_lawbook(rules_dir: Path) -> Lawbook:
-    return compile_packs(load_packs(rules_dir))
+    return compile_packs(load_packs(rules_dir), load_differences(rules_dir))
 
 
 def build_checker(rules_dir: Path) -> Checker:

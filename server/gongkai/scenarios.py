@@ -17,12 +17,12 @@ from typing import Any
 from gherkin.parser import Parser
 from gherkin.token_scanner import TokenScanner
 
+from gongkai.agencies import AgencyKind
 from gongkai.facts import ACTIONS
 from gongkai.vocabulary import FactInfo, FactType
 
 # Step phrases (pytest-bdd `parse` formats). trace.py reads the same ones.
-AGENCY = '机关为"{name}",行政区划代码"{code}"'
-AGENCY_KIND = '机关为"{name}",行政区划代码"{code}",机关类型"{kind}"'
+AGENCY = '机关为"{name}",行政区划代码"{code}",机关类型"{kind}"'
 ACTION = '行为是"{action}"'
 FACTS = "事实如下:"
 AS_OF = '检查日期为"{date}"'
@@ -44,6 +44,13 @@ TRUE_WORDS, FALSE_WORDS = {"是", "true", "真"}, {"否", "false", "假"}
 
 class ScenarioError(ValueError):
     """A fact table or step that does not fit the action's vocabulary."""
+
+
+def agency_kind(label: str) -> str:
+    for kind in AgencyKind:
+        if label in (kind.value, kind.term):
+            return kind.value
+    raise ScenarioError(f"unknown agency kind {label!r}; known: {', '.join(k.term for k in AgencyKind)}")
 
 
 def action_kind(label: str) -> str:

@@ -25,19 +25,19 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18gongkai/v1/gongkai.proto\x12\ngongkai.v1\x1a\x1cgoogle/protobuf/struct.proto\";\n\x06\x41gency\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x15\n\rdivision_code\x18\x02 \x01(\t\x12\x0c\n\x04kind\x18\x03 \x01(\t\"\x8d\x01\n\x0c\x43heckRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\"\n\x06\x61gency\x18\x02 \x01(\x0b\x32\x12.gongkai.v1.Agency\x12\x0e\n\x06\x61\x63tion\x18\x03 \x01(\t\x12&\n\x05\x66\x61\x63ts\x18\x04 \x01(\x0b\x32\x17.google.protobuf.Struct\x12\r\n\x05\x61s_of\x18\x05 \x01(\t\"\x9c\x02\n\x07\x46inding\x12\x0f\n\x07rule_id\x18\x01 \x01(\t\x12\x11\n\tclause_id\x18\x02 \x01(\t\x12\x12\n\nclause_ids\x18\x03 \x03(\t\x12\x10\n\x08\x64ocument\x18\x04 \x01(\t\x12\x1c\n\x0f\x64ocument_number\x18\x05 \x01(\tH\x00\x88\x01\x01\x12\x0f\n\x07section\x18\x06 \x01(\t\x12\x13\n\x0b\x63lause_text\x18\x07 \x01(\t\x12&\n\x08severity\x18\x08 \x01(\x0e\x32\x14.gongkai.v1.Severity\x12\x0f\n\x07message\x18\t \x01(\t\x12\x0e\n\x06remedy\x18\n \x01(\t\x12&\n\x05\x66\x61\x63ts\x18\x0b \x01(\x0b\x32\x17.google.protobuf.StructB\x12\n\x10_document_number\"\xad\x01\n\nObligation\x12\n\n\x02id\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\x12\x12\n\nclause_ids\x18\x03 \x03(\t\x12\x11\n\tstarts_on\x18\x04 \x01(\t\x12\x0e\n\x06\x64ue_on\x18\x05 \x01(\t\x12\x0e\n\x06period\x18\x06 \x01(\t\x12\x0f\n\x07\x64one_on\x18\x07 \x01(\t\x12,\n\x06status\x18\x08 \x01(\x0e\x32\x1c.gongkai.v1.ObligationStatus\"n\n\tUndecided\x12\x0f\n\x07rule_id\x18\x01 \x01(\t\x12\x11\n\tclause_id\x18\x02 \x01(\t\x12&\n\x08severity\x18\x03 \x01(\x0e\x32\x14.gongkai.v1.Severity\x12\x15\n\rmissing_facts\x18\x04 \x03(\t\"V\n\x0b\x41ppliedPack\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x10\n\x08\x64ocument\x18\x02 \x01(\t\x12\x0f\n\x07version\x18\x03 \x01(\t\x12\x16\n\x0e\x65\x66\x66\x65\x63tive_from\x18\x04 \x01(\t\"\x9f\x03\n\x08\x44\x65\x63ision\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12$\n\x07outcome\x18\x02 \x01(\x0e\x32\x13.gongkai.v1.Outcome\x12\x0e\n\x06\x61\x63tion\x18\x03 \x01(\t\x12\x0e\n\x06\x61gency\x18\x04 \x01(\t\x12\r\n\x05\x61s_of\x18\x05 \x01(\t\x12%\n\x08\x66indings\x18\x06 \x03(\x0b\x32\x13.gongkai.v1.Finding\x12+\n\x0bobligations\x18\x07 \x03(\x0b\x32\x16.gongkai.v1.Obligation\x12(\n\tundecided\x18\x08 \x03(\x0b\x32\x15.gongkai.v1.Undecided\x12\x15\n\rmissing_facts\x18\t \x03(\t\x12&\n\x05packs\x18\n \x03(\x0b\x32\x17.gongkai.v1.AppliedPack\x12\x15\n\rrules_applied\x18\x0b \x03(\t\x12\x17\n\x0fruleset_version\x18\x0c \x01(\t\x12\x10\n\x08warnings\x18\r \x03(\t\x12\x15\n\rengine_micros\x18\x0e \x01(\x03\x12\x14\n\x0ctotal_micros\x18\x0f \x01(\x03\"?\n\x11\x43heckBatchRequest\x12*\n\x08requests\x18\x01 \x03(\x0b\x32\x18.gongkai.v1.CheckRequest\":\n\nCheckError\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\r\n\x05\x66ield\x18\x02 \x01(\t\x12\x0f\n\x07message\x18\x03 \x01(\t\"j\n\x0b\x43heckResult\x12(\n\x08\x64\x65\x63ision\x18\x01 \x01(\x0b\x32\x14.gongkai.v1.DecisionH\x00\x12\'\n\x05\x65rror\x18\x02 \x01(\x0b\x32\x16.gongkai.v1.CheckErrorH\x00\x42\x08\n\x06result\">\n\x12\x43heckBatchResponse\x12(\n\x07results\x18\x01 \x03(\x0b\x32\x17.gongkai.v1.CheckResult\"0\n\x10ListRulesRequest\x12\x0c\n\x04pack\x18\x01 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x02 \x01(\t\"4\n\x11ListRulesResponse\x12\x1f\n\x05rules\x18\x01 \x03(\x0b\x32\x10.gongkai.v1.Rule\"\x1c\n\x0eGetRuleRequest\x12\n\n\x02id\x18\x01 \x01(\t\"w\n\x06\x43lause\x12\n\n\x02id\x18\x01 \x01(\t\x12\x10\n\x08\x64ocument\x18\x02 \x01(\t\x12\x1c\n\x0f\x64ocument_number\x18\x03 \x01(\tH\x00\x88\x01\x01\x12\x0f\n\x07section\x18\x04 \x01(\t\x12\x0c\n\x04text\x18\x05 \x01(\tB\x12\n\x10_document_number\"\xad\x02\n\x04Rule\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04pack\x18\x02 \x01(\t\x12\x0f\n\x07\x61\x63tions\x18\x03 \x03(\t\x12&\n\x08severity\x18\x04 \x01(\x0e\x32\x14.gongkai.v1.Severity\x12\x11\n\tcondition\x18\x05 \x01(\t\x12\x1a\n\x12resolved_condition\x18\x06 \x01(\t\x12\r\n\x05reads\x18\x07 \x03(\t\x12\x0f\n\x07message\x18\x08 \x01(\t\x12\x0e\n\x06remedy\x18\t \x01(\t\x12\x16\n\x0e\x65\x66\x66\x65\x63tive_from\x18\n \x01(\t\x12\x14\n\x0c\x65\x66\x66\x65\x63tive_to\x18\x0b \x01(\t\x12#\n\x07\x63lauses\x18\x0c \x03(\x0b\x32\x12.gongkai.v1.Clause\x12\x0c\n\x04note\x18\r \x01(\t\x12\x12\n\ndepends_on\x18\x0e \x03(\t\"\x18\n\x16\x44\x65scribeActionsRequest\"g\n\nActionKind\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\x0c\n\x04term\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\x14\n\x0c\x66\x61\x63ts_schema\x18\x04 \x01(\t\x12\x12\n\nrule_count\x18\x05 \x01(\x05\"B\n\x17\x44\x65scribeActionsResponse\x12\'\n\x07\x61\x63tions\x18\x01 \x03(\x0b\x32\x16.gongkai.v1.ActionKind*T\n\x07Outcome\x12\x17\n\x13OUTCOME_UNSPECIFIED\x10\x00\x12\r\n\tCOMPLIANT\x10\x01\x12\x11\n\rNON_COMPLIANT\x10\x02\x12\x0e\n\nINCOMPLETE\x10\x03*D\n\x08Severity\x12\x18\n\x14SEVERITY_UNSPECIFIED\x10\x00\x12\x08\n\x04MUST\x10\x01\x12\n\n\x06SHOULD\x10\x02\x12\x08\n\x04INFO\x10\x03*c\n\x10ObligationStatus\x12!\n\x1dOBLIGATION_STATUS_UNSPECIFIED\x10\x00\x12\x08\n\x04OPEN\x10\x01\x12\r\n\tSUSPENDED\x10\x02\x12\x07\n\x03MET\x10\x03\x12\n\n\x06MISSED\x10\x04\x32\xf1\x02\n\nCompliance\x12\x37\n\x05\x43heck\x12\x18.gongkai.v1.CheckRequest\x1a\x14.gongkai.v1.Decision\x12K\n\nCheckBatch\x12\x1d.gongkai.v1.CheckBatchRequest\x1a\x1e.gongkai.v1.CheckBatchResponse\x12H\n\tListRules\x12\x1c.gongkai.v1.ListRulesRequest\x1a\x1d.gongkai.v1.ListRulesResponse\x12\x37\n\x07GetRule\x12\x1a.gongkai.v1.GetRuleRequest\x1a\x10.gongkai.v1.Rule\x12Z\n\x0f\x44\x65scribeActions\x12\".gongkai.v1.DescribeActionsRequest\x1a#.gongkai.v1.DescribeActionsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18gongkai/v1/gongkai.proto\x12\ngongkai.v1\x1a\x1cgoogle/protobuf/struct.proto\";\n\x06\x41gency\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x15\n\rdivision_code\x18\x02 \x01(\t\x12\x0c\n\x04kind\x18\x03 \x01(\t\"\x8d\x01\n\x0c\x43heckRequest\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\"\n\x06\x61gency\x18\x02 \x01(\x0b\x32\x12.gongkai.v1.Agency\x12\x0e\n\x06\x61\x63tion\x18\x03 \x01(\t\x12&\n\x05\x66\x61\x63ts\x18\x04 \x01(\x0b\x32\x17.google.protobuf.Struct\x12\r\n\x05\x61s_of\x18\x05 \x01(\t\"\x9c\x02\n\x07\x46inding\x12\x0f\n\x07rule_id\x18\x01 \x01(\t\x12\x11\n\tclause_id\x18\x02 \x01(\t\x12\x12\n\nclause_ids\x18\x03 \x03(\t\x12\x10\n\x08\x64ocument\x18\x04 \x01(\t\x12\x1c\n\x0f\x64ocument_number\x18\x05 \x01(\tH\x00\x88\x01\x01\x12\x0f\n\x07section\x18\x06 \x01(\t\x12\x13\n\x0b\x63lause_text\x18\x07 \x01(\t\x12&\n\x08severity\x18\x08 \x01(\x0e\x32\x14.gongkai.v1.Severity\x12\x0f\n\x07message\x18\t \x01(\t\x12\x0e\n\x06remedy\x18\n \x01(\t\x12&\n\x05\x66\x61\x63ts\x18\x0b \x01(\x0b\x32\x17.google.protobuf.StructB\x12\n\x10_document_number\"\xad\x01\n\nObligation\x12\n\n\x02id\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\x12\x12\n\nclause_ids\x18\x03 \x03(\t\x12\x11\n\tstarts_on\x18\x04 \x01(\t\x12\x0e\n\x06\x64ue_on\x18\x05 \x01(\t\x12\x0e\n\x06period\x18\x06 \x01(\t\x12\x0f\n\x07\x64one_on\x18\x07 \x01(\t\x12,\n\x06status\x18\x08 \x01(\x0e\x32\x1c.gongkai.v1.ObligationStatus\"n\n\tUndecided\x12\x0f\n\x07rule_id\x18\x01 \x01(\t\x12\x11\n\tclause_id\x18\x02 \x01(\t\x12&\n\x08severity\x18\x03 \x01(\x0e\x32\x14.gongkai.v1.Severity\x12\x15\n\rmissing_facts\x18\x04 \x03(\t\"V\n\x0b\x41ppliedPack\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\x10\n\x08\x64ocument\x18\x02 \x01(\t\x12\x0f\n\x07version\x18\x03 \x01(\t\x12\x16\n\x0e\x65\x66\x66\x65\x63tive_from\x18\x04 \x01(\t\"E\n\x14\x43onflictingProvision\x12\x0c\n\x04pack\x18\x01 \x01(\t\x12\x11\n\tclause_id\x18\x02 \x01(\t\x12\x0c\n\x04says\x18\x03 \x01(\t\"~\n\x08\x43onflict\x12\r\n\x05topic\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\x12\x34\n\nprovisions\x18\x03 \x03(\x0b\x32 .gongkai.v1.ConflictingProvision\x12\x10\n\x08stricter\x18\x04 \x01(\t\x12\x0c\n\x04note\x18\x05 \x01(\t\"\xde\x03\n\x08\x44\x65\x63ision\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12$\n\x07outcome\x18\x02 \x01(\x0e\x32\x13.gongkai.v1.Outcome\x12\x0e\n\x06\x61\x63tion\x18\x03 \x01(\t\x12\x0e\n\x06\x61gency\x18\x04 \x01(\t\x12\r\n\x05\x61s_of\x18\x05 \x01(\t\x12%\n\x08\x66indings\x18\x06 \x03(\x0b\x32\x13.gongkai.v1.Finding\x12+\n\x0bobligations\x18\x07 \x03(\x0b\x32\x16.gongkai.v1.Obligation\x12(\n\tundecided\x18\x08 \x03(\x0b\x32\x15.gongkai.v1.Undecided\x12\x15\n\rmissing_facts\x18\t \x03(\t\x12&\n\x05packs\x18\n \x03(\x0b\x32\x17.gongkai.v1.AppliedPack\x12\x15\n\rrules_applied\x18\x0b \x03(\t\x12\x17\n\x0fruleset_version\x18\x0c \x01(\t\x12\x10\n\x08warnings\x18\r \x03(\t\x12\x15\n\rengine_micros\x18\x0e \x01(\x03\x12\x14\n\x0ctotal_micros\x18\x0f \x01(\x03\x12\x14\n\x0cjurisdiction\x18\x10 \x01(\t\x12\'\n\tconflicts\x18\x11 \x03(\x0b\x32\x14.gongkai.v1.Conflict\"?\n\x11\x43heckBatchRequest\x12*\n\x08requests\x18\x01 \x03(\x0b\x32\x18.gongkai.v1.CheckRequest\":\n\nCheckError\x12\x0c\n\x04\x63ode\x18\x01 \x01(\t\x12\r\n\x05\x66ield\x18\x02 \x01(\t\x12\x0f\n\x07message\x18\x03 \x01(\t\"j\n\x0b\x43heckResult\x12(\n\x08\x64\x65\x63ision\x18\x01 \x01(\x0b\x32\x14.gongkai.v1.DecisionH\x00\x12\'\n\x05\x65rror\x18\x02 \x01(\x0b\x32\x16.gongkai.v1.CheckErrorH\x00\x42\x08\n\x06result\">\n\x12\x43heckBatchResponse\x12(\n\x07results\x18\x01 \x03(\x0b\x32\x17.gongkai.v1.CheckResult\"0\n\x10ListRulesRequest\x12\x0c\n\x04pack\x18\x01 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x02 \x01(\t\"4\n\x11ListRulesResponse\x12\x1f\n\x05rules\x18\x01 \x03(\x0b\x32\x10.gongkai.v1.Rule\"\x1c\n\x0eGetRuleRequest\x12\n\n\x02id\x18\x01 \x01(\t\"w\n\x06\x43lause\x12\n\n\x02id\x18\x01 \x01(\t\x12\x10\n\x08\x64ocument\x18\x02 \x01(\t\x12\x1c\n\x0f\x64ocument_number\x18\x03 \x01(\tH\x00\x88\x01\x01\x12\x0f\n\x07section\x18\x04 \x01(\t\x12\x0c\n\x04text\x18\x05 \x01(\tB\x12\n\x10_document_number\"\xad\x02\n\x04Rule\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04pack\x18\x02 \x01(\t\x12\x0f\n\x07\x61\x63tions\x18\x03 \x03(\t\x12&\n\x08severity\x18\x04 \x01(\x0e\x32\x14.gongkai.v1.Severity\x12\x11\n\tcondition\x18\x05 \x01(\t\x12\x1a\n\x12resolved_condition\x18\x06 \x01(\t\x12\r\n\x05reads\x18\x07 \x03(\t\x12\x0f\n\x07message\x18\x08 \x01(\t\x12\x0e\n\x06remedy\x18\t \x01(\t\x12\x16\n\x0e\x65\x66\x66\x65\x63tive_from\x18\n \x01(\t\x12\x14\n\x0c\x65\x66\x66\x65\x63tive_to\x18\x0b \x01(\t\x12#\n\x07\x63lauses\x18\x0c \x03(\x0b\x32\x12.gongkai.v1.Clause\x12\x0c\n\x04note\x18\r \x01(\t\x12\x12\n\ndepends_on\x18\x0e \x03(\t\"\x18\n\x16\x44\x65scribeActionsRequest\"g\n\nActionKind\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\x0c\n\x04term\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\x12\x14\n\x0c\x66\x61\x63ts_schema\x18\x04 \x01(\t\x12\x12\n\nrule_count\x18\x05 \x01(\x05\"B\n\x17\x44\x65scribeActionsResponse\x12\'\n\x07\x61\x63tions\x18\x01 \x03(\x0b\x32\x16.gongkai.v1.ActionKind*T\n\x07Outcome\x12\x17\n\x13OUTCOME_UNSPECIFIED\x10\x00\x12\r\n\tCOMPLIANT\x10\x01\x12\x11\n\rNON_COMPLIANT\x10\x02\x12\x0e\n\nINCOMPLETE\x10\x03*D\n\x08Severity\x12\x18\n\x14SEVERITY_UNSPECIFIED\x10\x00\x12\x08\n\x04MUST\x10\x01\x12\n\n\x06SHOULD\x10\x02\x12\x08\n\x04INFO\x10\x03*c\n\x10ObligationStatus\x12!\n\x1dOBLIGATION_STATUS_UNSPECIFIED\x10\x00\x12\x08\n\x04OPEN\x10\x01\x12\r\n\tSUSPENDED\x10\x02\x12\x07\n\x03MET\x10\x03\x12\n\n\x06MISSED\x10\x04\x32\xf1\x02\n\nCompliance\x12\x37\n\x05\x43heck\x12\x18.gongkai.v1.CheckRequest\x1a\x14.gongkai.v1.Decision\x12K\n\nCheckBatch\x12\x1d.gongkai.v1.CheckBatchRequest\x1a\x1e.gongkai.v1.CheckBatchResponse\x12H\n\tListRules\x12\x1c.gongkai.v1.ListRulesRequest\x1a\x1d.gongkai.v1.ListRulesResponse\x12\x37\n\x07GetRule\x12\x1a.gongkai.v1.GetRuleRequest\x1a\x10.gongkai.v1.Rule\x12Z\n\x0f\x44\x65scribeActions\x12\".gongkai.v1.DescribeActionsRequest\x1a#.gongkai.v1.DescribeActionsResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'gongkai.v1.gongkai_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_OUTCOME']._serialized_start=2411
-  _globals['_OUTCOME']._serialized_end=2495
-  _globals['_SEVERITY']._serialized_start=2497
-  _globals['_SEVERITY']._serialized_end=2565
-  _globals['_OBLIGATIONSTATUS']._serialized_start=2567
-  _globals['_OBLIGATIONSTATUS']._serialized_end=2666
+  _globals['_OUTCOME']._serialized_start=2673
+  _globals['_OUTCOME']._serialized_end=2757
+  _globals['_SEVERITY']._serialized_start=2759
+  _globals['_SEVERITY']._serialized_end=2827
+  _globals['_OBLIGATIONSTATUS']._serialized_start=2829
+  _globals['_OBLIGATIONSTATUS']._serialized_end=2928
   _globals['_AGENCY']._serialized_start=70
   _globals['_AGENCY']._serialized_end=129
   _globals['_CHECKREQUEST']._serialized_start=132
@@ -50,32 +50,36 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_UNDECIDED']._serialized_end=848
   _globals['_APPLIEDPACK']._serialized_start=850
   _globals['_APPLIEDPACK']._serialized_end=936
-  _globals['_DECISION']._serialized_start=939
-  _globals['_DECISION']._serialized_end=1354
-  _globals['_CHECKBATCHREQUEST']._serialized_start=1356
-  _globals['_CHECKBATCHREQUEST']._serialized_end=1419
-  _globals['_CHECKERROR']._serialized_start=1421
-  _globals['_CHECKERROR']._serialized_end=1479
-  _globals['_CHECKRESULT']._serialized_start=1481
-  _globals['_CHECKRESULT']._serialized_end=1587
-  _globals['_CHECKBATCHRESPONSE']._serialized_start=1589
-  _globals['_CHECKBATCHRESPONSE']._serialized_end=1651
-  _globals['_LISTRULESREQUEST']._serialized_start=1653
-  _globals['_LISTRULESREQUEST']._serialized_end=1701
-  _globals['_LISTRULESRESPONSE']._serialized_start=1703
-  _globals['_LISTRULESRESPONSE']._serialized_end=1755
-  _globals['_GETRULEREQUEST']._serialized_start=1757
-  _globals['_GETRULEREQUEST']._serialized_end=1785
-  _globals['_CLAUSE']._serialized_start=1787
-  _globals['_CLAUSE']._serialized_end=1906
-  _globals['_RULE']._serialized_start=1909
-  _globals['_RULE']._serialized_end=2210
-  _globals['_DESCRIBEACTIONSREQUEST']._serialized_start=2212
-  _globals['_DESCRIBEACTIONSREQUEST']._serialized_end=2236
-  _globals['_ACTIONKIND']._serialized_start=2238
-  _globals['_ACTIONKIND']._serialized_end=2341
-  _globals['_DESCRIBEACTIONSRESPONSE']._serialized_start=2343
-  _globals['_DESCRIBEACTIONSRESPONSE']._serialized_end=2409
-  _globals['_COMPLIANCE']._serialized_start=2669
-  _globals['_COMPLIANCE']._serialized_end=3038
+  _globals['_CONFLICTINGPROVISION']._serialized_start=938
+  _globals['_CONFLICTINGPROVISION']._serialized_end=1007
+  _globals['_CONFLICT']._serialized_start=1009
+  _globals['_CONFLICT']._serialized_end=1135
+  _globals['_DECISION']._serialized_start=1138
+  _globals['_DECISION']._serialized_end=1616
+  _globals['_CHECKBATCHREQUEST']._serialized_start=1618
+  _globals['_CHECKBATCHREQUEST']._serialized_end=1681
+  _globals['_CHECKERROR']._serialized_start=1683
+  _globals['_CHECKERROR']._serialized_end=1741
+  _globals['_CHECKRESULT']._serialized_start=1743
+  _globals['_CHECKRESULT']._serialized_end=1849
+  _globals['_CHECKBATCHRESPONSE']._serialized_start=1851
+  _globals['_CHECKBATCHRESPONSE']._serialized_end=1913
+  _globals['_LISTRULESREQUEST']._serialized_start=1915
+  _globals['_LISTRULESREQUEST']._serialized_end=1963
+  _globals['_LISTRULESRESPONSE']._serialized_start=1965
+  _globals['_LISTRULESRESPONSE']._serialized_end=2017
+  _globals['_GETRULEREQUEST']._serialized_start=2019
+  _globals['_GETRULEREQUEST']._serialized_end=2047
+  _globals['_CLAUSE']._serialized_start=2049
+  _globals['_CLAUSE']._serialized_end=2168
+  _globals['_RULE']._serialized_start=2171
+  _globals['_RULE']._serialized_end=2472
+  _globals['_DESCRIBEACTIONSREQUEST']._serialized_start=2474
+  _globals['_DESCRIBEACTIONSREQUEST']._serialized_end=2498
+  _globals['_ACTIONKIND']._serialized_start=2500
+  _globals['_ACTIONKIND']._serialized_end=2603
+  _globals['_DESCRIBEACTIONSRESPONSE']._serialized_start=2605
+  _globals['_DESCRIBEACTIONSRESPONSE']._serialized_end=2671
+  _globals['_COMPLIANCE']._serialized_start=2931
+  _globals['_COMPLIANCE']._serialized_end=3300
 # @@protoc_insertion_point(module_scope)
