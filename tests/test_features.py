@@ -112,6 +112,31 @@ def warning(decision: Decision, text: str) -> None:
     assert any(text in w for w in decision.warnings), decision.warnings
 
 
+@then(parsers.parse(phrases.PACKS))
+def packs(decision: Decision, packs: str) -> None:
+    assert [p.code for p in decision.packs] == packs.split("、")
+
+
+@then(parsers.parse(phrases.CONFLICT))
+def conflict(decision: Decision, topic: str, clause: str) -> None:
+    found = {c.topic: c for c in decision.conflicts}
+    assert topic in found, f"no conflict {topic}: {list(found)}"
+    assert found[topic].stricter == clause
+    assert len({p.pack for p in found[topic].provisions}) >= 2
+
+
+@then(parsers.parse(phrases.CONFLICT_NO_STRICTER))
+def conflict_without_stricter(decision: Decision, topic: str) -> None:
+    found = {c.topic: c for c in decision.conflicts}
+    assert topic in found, f"no conflict {topic}: {list(found)}"
+    assert found[topic].stricter is None
+
+
+@then(parsers.parse(phrases.NO_CONFLICT))
+def no_conflict(decision: Decision, topic: str) -> None:
+    assert topic not in {c.topic for c in decision.conflicts}
+
+
 def _explain(decision: Decision) -> str:
     return (
         f"outcome {decision.outcome}; findings {decision.breached_rules}; "

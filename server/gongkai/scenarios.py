@@ -36,6 +36,10 @@ NO_OBLIGATION = '没有期限"{obligation}"'
 NO_DUE_DATE = '期限"{obligation}"没有到期日,状态为"{status}"'
 WARNING = '有提示"{text}"'
 UNKNOWN_FACT = '事实"{fact}"未知'
+PACKS = '适用的规则包为"{packs}"'
+CONFLICT = '存在冲突"{topic}",较严格的条款为"{clause}"'
+CONFLICT_NO_STRICTER = '存在冲突"{topic}",没有较严格的一方'
+NO_CONFLICT = '不存在冲突"{topic}"'
 
 OUTCOMES = {"合规": "COMPLIANT", "不合规": "NON_COMPLIANT", "事实不全": "INCOMPLETE"}
 STATUSES = {"未到期": "open", "按期": "met", "逾期": "missed", "中止": "suspended"}
