@@ -241,14 +241,14 @@ def _obligation(d: CompiledDeadline, result: DeadlineResult, facts: dict[str, An
         status = ObligationStatus.suspended
     else:
         status = ObligationStatus.open
-    start = facts[d.deadline.start]
+    start = facts.get(d.deadline.start) if d.deadline.start else None
     return Obligation(
         id=f"{d.pack.code}.{d.deadline.id}",
         title=d.deadline.title,
         clause_ids=list(d.deadline.clauses),
         starts_on=start.date() if isinstance(start, dt.datetime) else start,
         due_on=result.due_on,
-        period=period_text(d.parameter, extension_of(d.deadline, facts)),
+        period=period_text(d.parameter, extension_of(d.deadline, facts), d.deadline.due_date),
         done_on=result.done_on,
         status=status,
     )

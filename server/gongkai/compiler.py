@@ -71,7 +71,7 @@ class CompiledRule:
 class CompiledDeadline:
     deadline: Deadline
     pack: Pack
-    parameter: Parameter
+    parameter: Parameter | None  # None for a fixed due date
     applies_if: c.Node | None
 
     @property
@@ -205,13 +205,13 @@ def _check_clauses(where: str, cited: list[str], known: set[str]) -> None:
 def _add_deadline(book: Lawbook, pack: Pack, d: Deadline, clause_ids: set[str]) -> None:
     where = f"deadline {d.id}"
     _check_clauses(where, d.clauses, clause_ids)
-    parameter = pack.meta.parameters.get(d.period)
-    if parameter is None:
+    parameter = pack.meta.parameters.get(d.period) if d.period else None
+    if d.period and parameter is None:
         raise CompileError(f"{where}: unknown parameter {d.period!r}")
     applies_if = _substitute(c.parse(d.applies_if), pack, where) if d.applies_if else None
     for action in d.actions:
         vocab = _vocab(book, action, where)
-        dates = [d.start, d.end, *(d.suspension or ())]
+        dates = [name for name in (d.start, d.end, *(d.suspension or ())) if name]
         for name in dates:
             if name not in vocab or vocab[name].type not in (FactType.date, FactType.datetime):
                 raise CompileError(f"{where}: {name!r} is not a date fact of {action}")
@@ -221,12 +221,14 @@ def _add_deadline(book: Lawbook, pack: Pack, d: Deadline, clause_ids: set[str]) 
             _typecheck(where, applies_if, vocab)
         if d.id + "_due" in vocab:
             raise CompileError(f"{where}: {d.id + '_due'!r} is taken (deadline ids are shared by all packs)")
-        book.parameter_actions.setdefault((pack.code, d.period), set()).add(action)
+        if d.period:
+            book.parameter_actions.setdefault((pack.code, d.period), set()).add(action)
         # Only the start is required: an absent end means "not done yet", not "unknown".
         shown = tuple(n for n in (d.start, d.end, d.extension, *(d.suspension or ()), d.id + "_due") if n)
-        vocab[d.id + "_due"] = FactInfo(d.id + "_due", d.title + "到期日", FactType.date, derived_from=(d.start,))
+        required = (d.start,) if d.start else ()
+        vocab[d.id + "_due"] = FactInfo(d.id + "_due", d.title + "到期日", FactType.date, derived_from=required)
         vocab[d.id + "_overdue"] = FactInfo(
-            d.id + "_overdue", d.title + "逾期", FactType.number, derived_from=(d.start,), shows=shown
+            d.id + "_overdue", d.title + "逾期", FactType.number, derived_from=required, shows=shown
         )
         book.deadlines.setdefault(action, []).append(CompiledDeadline(d, pack, parameter, applies_if))
 

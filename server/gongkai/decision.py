@@ -50,7 +50,7 @@ class Obligation(BaseModel):
     id: str
     title: str
     clause_ids: list[str]
-    starts_on: dt.date
+    starts_on: dt.date | None  # None for a fixed due date (a milestone)
     due_on: dt.date | None  # None only while suspended
     period: str  # e.g. "15 个工作日"
     done_on: dt.date | None

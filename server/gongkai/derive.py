@@ -82,19 +82,23 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 def compute_deadline(
-    deadline: Deadline, parameter: Parameter, facts: Facts, as_of: dt.date, cal: WorkingDayCalendar
+    deadline: Deadline, parameter: Parameter | None, facts: Facts, as_of: dt.date, cal: WorkingDayCalendar
 ) -> DeadlineResult | None:
     """Due date and lateness, or None when the start date is unknown.
 
     A suspension that has not ended stops the clock: when it began before the period ran
-    out, there is no due date yet (``due_on`` None) and nothing is late.
+    out, there is no due date yet (``due_on`` None) and nothing is late. A fixed due date
+    (a milestone) is late by the calendar days after it.
     """
+    done = facts.get(deadline.end)
+    done = done if isinstance(done, dt.date) else None
+    if deadline.due_date is not None:
+        return DeadlineResult(deadline.due_date, max(((done or as_of) - deadline.due_date).days, 0), done)
+    assert parameter is not None and deadline.start is not None  # the schema requires both
     start = facts.get(deadline.start)
     if not isinstance(start, dt.date):
         return None
     start = start.date() if isinstance(start, dt.datetime) else start
-    done = facts.get(deadline.end)
-    done = done if isinstance(done, dt.date) else None
     period = int(parameter.value) + extension_of(deadline, facts)
     until = done or as_of
     if parameter.unit is Unit.months:
@@ -117,7 +121,9 @@ def extension_of(deadline: Deadline, facts: Facts) -> int:
     return int(facts.get(deadline.extension) or 0) if deadline.extension else 0
 
 
-def period_text(parameter: Parameter, extra: int = 0) -> str:
+def period_text(parameter: Parameter | None, extra: int = 0, due_date: dt.date | None = None) -> str:
+    if parameter is None:
+        return f"{due_date}前" if due_date else ""
     value = int(parameter.value) + extra
     return f"{value} {UNIT_TERMS[parameter.unit]}".strip()
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from gongkai.catalogue import Catalogue, CatalogueError, load_catalogue
 from gongkai.decision import Severity
@@ -97,18 +97,27 @@ class Binding(Strict):
 
 
 class Deadline(Strict):
-    """A period the action starts: yields derived facts ``<id>_due`` and ``<id>_overdue``."""
+    """A period the action starts, or a fixed date (a milestone such as 2020年10月底前):
+    yields derived facts ``<id>_due`` and ``<id>_overdue``, and an obligation."""
 
     id: str = Field(pattern=FACT_NAME)
     title: str  # e.g. 答复期限
     clauses: list[str] = Field(min_length=1)
     actions: list[str] = Field(min_length=1)
-    start: str = Field(pattern=FACT_NAME)  # date fact; the day itself is not counted
-    period: str = Field(pattern=FACT_NAME)  # a parameter of the pack
+    start: str | None = Field(default=None, pattern=FACT_NAME)  # date fact; its day is not counted
+    period: str | None = Field(default=None, pattern=FACT_NAME)  # a parameter of the pack
+    due_date: dt.date | None = None  # a fixed due date instead of start + period
     end: str = Field(pattern=FACT_NAME)  # date fact; absent = not done yet
     extension: str | None = Field(default=None, pattern=FACT_NAME)  # fact: extra units
     suspension: tuple[str, str] | None = None  # date facts: suspended from, resumed on
     applies_if: str | None = None  # condition; the obligation is listed only when true
+
+    @model_validator(mode="after")
+    def _period_or_fixed_date(self) -> Deadline:
+        fixed, periodic = self.due_date is not None, self.start is not None and self.period is not None
+        if fixed != periodic:
+            return self
+        raise ValueError(f"deadline {self.id!r}: give either start and period, or due_date")
 
 
 class Rule(Strict):
