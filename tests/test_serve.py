@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
 import subprocess
@@ -55,7 +56,7 @@ def wait_until_serving(address: str, process: subprocess.Popen[str]) -> None:
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
-def test_serve_answers_checks_then_exits_0_on_a_signal(gongkai: str, sig: signal.Signals) -> None:
+def test_serve_answers_checks_then_exits_0_on_a_signal(gongkai: str, sig: signal.Signals, tmp_path: Path) -> None:
     port = free_port()
     address = f"127.0.0.1:{port}"
     process = subprocess.Popen(
@@ -63,6 +64,7 @@ def test_serve_answers_checks_then_exits_0_on_a_signal(gongkai: str, sig: signal
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env={**os.environ, "GONGKAI_DATA_DIR": str(tmp_path)},
     )
     try:
         wait_until_serving(address, process)
@@ -70,6 +72,11 @@ def test_serve_answers_checks_then_exits_0_on_a_signal(gongkai: str, sig: signal
             reply = pb_grpc.ComplianceStub(channel).Check(check_request_to_proto(LATE), timeout=30)
         assert reply.outcome == pb.NON_COMPLIANT
         assert [f.rule_id for f in reply.findings] == [LATE_RULE]
+        with grpc.insecure_channel(address) as channel:
+            logged = pb_grpc.ComplianceStub(channel).GetDecision(
+                pb.GetDecisionRequest(request_id=reply.request_id), timeout=30
+            )
+        assert (logged.outcome, logged.request_id) == ("NON_COMPLIANT", reply.request_id)
 
         process.send_signal(sig)
         _, stderr = process.communicate(timeout=30)

@@ -18,6 +18,7 @@ from gongkai.checker import Checker, CheckRequest
 from gongkai.config import Settings, default_rules_dir
 from gongkai.convert import check_request_to_proto, decision_from_proto
 from gongkai.decision import Outcome
+from gongkai.decisionlog import DecisionLog, open_log
 from gongkai.engine import EngineError
 from gongkai.facts import ACTIONS
 from gongkai.server import SERVICE, assemble, create_server
@@ -36,8 +37,15 @@ def settings(**overrides: Any) -> Settings:
 
 
 @pytest.fixture(scope="module")
-def address(checker: Checker) -> Iterator[str]:
-    server, port = create_server(settings(), checker)
+def journal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DecisionLog]:
+    log = open_log(tmp_path_factory.mktemp("log"))
+    yield log
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def address(checker: Checker, journal: DecisionLog) -> Iterator[str]:
+    server, port = create_server(settings(), checker, journal)
     server.start()
     yield f"127.0.0.1:{port}"
     server.stop(None)
@@ -82,7 +90,15 @@ def test_reflection_lists_the_compliance_and_health_services(channel: grpc.Chann
     services = set(database.get_services())
     assert {"gongkai.v1.Compliance", "grpc.health.v1.Health"} <= services
     compliance = descriptor_pool.DescriptorPool(database).FindServiceByName("gongkai.v1.Compliance")
-    assert {m.name for m in compliance.methods} == {"Check", "CheckBatch", "ListRules", "GetRule", "DescribeActions"}
+    assert {m.name for m in compliance.methods} == {
+        "Check",
+        "CheckBatch",
+        "ListRules",
+        "GetRule",
+        "DescribeActions",
+        "GetDecision",
+        "ListDecisions",
+    }
 
 
 def test_health_is_not_serving_and_checks_unavailable_until_the_rules_are_loaded(checker: Checker) -> None:
@@ -416,3 +432,56 @@ def test_a_thousand_concurrent_checks_each_get_the_decision_for_their_own_input(
     for sent_id, got_id, outcome, due in replies:
         assert got_id == sent_id
         assert (outcome, due) == (wire[expected[sent_id][0]], expected[sent_id][1]), sent_id
+
+
+def test_every_decision_and_rejection_is_logged_and_can_be_fetched(
+    stub: pb_grpc.ComplianceStub, journal: DecisionLog
+) -> None:
+    decision = stub.Check(check_request_to_proto({**LATE, "request_id": "logged-1"}), timeout=30)
+    with pytest.raises(grpc.RpcError):
+        stub.Check(check_request_to_proto({**LATE, "request_id": "logged-2", "action": "nope"}), timeout=30)
+    logged = stub.GetDecision(pb.GetDecisionRequest(request_id="logged-1"), timeout=30)
+    assert (logged.outcome, json.loads(logged.decision_json)["findings"][0]["rule_id"]) == ("NON_COMPLIANT", LATE_RULE)
+    assert logged.ruleset_version == decision.ruleset_version
+    rejected = stub.GetDecision(pb.GetDecisionRequest(request_id="logged-2"), timeout=30)
+    assert (rejected.outcome, rejected.error.code, rejected.error.field) == ("REJECTED", "INVALID_ARGUMENT", "action")
+    assert journal.verify() == []
+
+
+def test_list_decisions_filters_and_pages(stub: pb_grpc.ComplianceStub) -> None:
+    for n in range(3):
+        stub.Check(
+            check_request_to_proto({**ON_TIME, "request_id": f"page-{n}", "action": "answer_request"}), timeout=30
+        )
+    seen: list[str] = []
+    token = ""
+    while True:
+        page = stub.ListDecisions(
+            pb.ListDecisionsRequest(outcome="COMPLIANT", page_size=2, page_token=token), timeout=30
+        )
+        seen += [d.request_id for d in page.decisions]
+        assert all(d.outcome == "COMPLIANT" for d in page.decisions)
+        token = page.next_page_token
+        if not token:
+            break
+    assert {"page-0", "page-1", "page-2"} <= set(seen)
+    assert len(seen) == len(set(seen))
+
+
+def test_an_unknown_request_id_is_not_found(stub: pb_grpc.ComplianceStub) -> None:
+    error = rpc_error(stub.GetDecision, pb.GetDecisionRequest(request_id="never-seen"))
+    assert error.code() == grpc.StatusCode.NOT_FOUND
+
+
+def test_a_decision_that_cannot_be_logged_is_not_given(checker: Checker, tmp_path: Any) -> None:
+    broken = open_log(tmp_path)
+    broken.close()  # every write now fails
+    server, port = create_server(settings(), checker, broken)
+    server.start()
+    try:
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+            error = rpc_error(pb_grpc.ComplianceStub(channel).Check, check_request_to_proto(ON_TIME))
+        assert error.code() == grpc.StatusCode.UNAVAILABLE
+        assert "decision log" in error.details()
+    finally:
+        server.stop(None)

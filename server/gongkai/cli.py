@@ -21,6 +21,7 @@ from gongkai.config import Settings
 from gongkai.conflicts import conflicts_command
 from gongkai.decision import Outcome
 from gongkai.describe import RuleNotFound, RuleView, rule_view, rule_views
+from gongkai.logcli import log_group
 from gongkai.runtime import RulesError, open_rules
 from gongkai.trace import trace_command
 
@@ -217,6 +218,7 @@ def rule_lines(v: RuleView) -> list[str]:
 
 cli.add_command(trace_command)
 cli.add_command(conflicts_command)
+cli.add_command(log_group)
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from importlib import resources
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -23,6 +24,13 @@ class Settings(BaseModel):
     max_batch: int = Field(default=1000, ge=1)  # actions per CheckBatch
     thread_pool: int = Field(default=8, ge=1)
     grace_seconds: float = Field(default=10.0, ge=0)  # in-flight calls finish on SIGTERM
+    # The decision log: an SQLite file (and its key) in data_dir, created on first start;
+    # PostgreSQL instead when database_url is given (the key stays in data_dir).
+    data_dir: Path = Path("var")
+    database_url: str | None = None
+    # "full": a decision is answered only once its entry is on disk (SQLite synchronous=FULL).
+    # "normal": faster; a power cut (not a crash) may lose the last entries (synchronous=NORMAL).
+    log_durability: Literal["full", "normal"] = "full"
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:

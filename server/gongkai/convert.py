@@ -27,6 +27,7 @@ from gongkai.decision import (
     Severity,
     Undecided,
 )
+from gongkai.decisionlog import Entry
 from gongkai.describe import ActionView, RuleView
 from gongkai.v1 import gongkai_pb2 as pb
 
@@ -49,6 +50,14 @@ STATUSES = {
 
 def check_request_from_proto(msg: pb.CheckRequest) -> CheckRequest:
     """Validate a proto request; raise BadInput naming the field (empty string = not given)."""
+    try:
+        return CheckRequest.model_validate(request_data(msg))
+    except ValidationError as exc:
+        raise validation_error("", exc) from exc
+
+
+def request_data(msg: pb.CheckRequest) -> dict[str, Any]:
+    """The request as plain data, before validation (what a rejected request is logged as)."""
     data: dict[str, Any] = {"action": msg.action, "facts": struct_to_dict(msg.facts)}
     if msg.HasField("agency"):  # absent: pydantic reports "agency: field required"
         a = msg.agency
@@ -57,10 +66,7 @@ def check_request_from_proto(msg: pb.CheckRequest) -> CheckRequest:
         data["request_id"] = msg.request_id
     if msg.as_of:
         data["as_of"] = msg.as_of
-    try:
-        return CheckRequest.model_validate(data)
-    except ValidationError as exc:
-        raise validation_error("", exc) from exc
+    return data
 
 
 def check_request_to_proto(request: CheckRequest | dict[str, Any]) -> pb.CheckRequest:
@@ -284,3 +290,24 @@ def action_to_proto(action: ActionView) -> pb.ActionKind:
         facts_schema=json.dumps(action.facts_schema, ensure_ascii=False),
         rule_count=action.rule_count,
     )
+
+
+# --- the decision log ---------------------------------------------------------------
+
+
+def logged_to_proto(entry: Entry) -> pb.LoggedDecision:
+    msg = pb.LoggedDecision(
+        seq=entry.seq,
+        request_id=entry.request_id,
+        recorded_at=entry.recorded_at,
+        agency=entry.agency,
+        division_code=entry.division_code,
+        action=entry.action,
+        outcome=entry.outcome,
+        ruleset_version=entry.ruleset_version,
+        request_json=json.dumps(entry.request, ensure_ascii=False),
+        decision_json=json.dumps(entry.decision, ensure_ascii=False) if entry.decision else "",
+    )
+    if entry.error:
+        msg.error.CopyFrom(pb.CheckError(**entry.error))
+    return msg

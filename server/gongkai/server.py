@@ -15,6 +15,7 @@ from grpc_reflection.v1alpha import reflection
 
 from gongkai.checker import Checker
 from gongkai.config import Settings
+from gongkai.decisionlog import DecisionLog, open_log
 from gongkai.runtime import RulesError, open_rules
 from gongkai.service import ComplianceService
 from gongkai.v1 import gongkai_pb2 as pb
@@ -67,9 +68,13 @@ def assemble(settings: Settings) -> Endpoint:
     return Endpoint(server, port, health_servicer, compliance)
 
 
-def create_server(settings: Settings, checker: Checker | None = None) -> tuple[grpc.Server, int]:
-    """A server ready to start, serving ``checker`` (default: the rules of settings.rules_dir)."""
+def create_server(
+    settings: Settings, checker: Checker | None = None, journal: DecisionLog | None = None
+) -> tuple[grpc.Server, int]:
+    """A server ready to start, serving ``checker`` (default: the rules of settings.rules_dir)
+    and recording in ``journal`` (default: none; ``serve`` always opens the decision log)."""
     endpoint = assemble(settings)
+    endpoint.compliance.journal = journal
     endpoint.ready(checker or open_rules(settings.rules_dir))
     return endpoint.server, endpoint.port
 
@@ -87,9 +92,14 @@ def serve(settings: Settings) -> int:
         log.info("listening on %s:%d, loading rules from %s", settings.host, endpoint.port, settings.rules_dir)
         try:
             checker = open_rules(settings.rules_dir)
+            journal = open_log(settings.data_dir, settings.database_url, settings.log_durability)
         except RulesError as exc:
             endpoint.server.stop(None)
             return _cannot_start(str(exc))
+        except Exception as exc:  # the log's file or database
+            endpoint.server.stop(None)
+            return _cannot_start(f"cannot open the decision log: {' '.join(str(exc).split())}")
+        endpoint.compliance.journal = journal
         endpoint.ready(checker)
         log.info("serving ruleset %s", checker.lawbook.version)
         while not stop.wait(0.5):  # a short wait keeps the main thread responsive to signals
@@ -97,6 +107,7 @@ def serve(settings: Settings) -> int:
         log.info("shutting down: in-flight calls get up to %ss", settings.grace_seconds)
         endpoint.health.enter_graceful_shutdown()  # NOT_SERVING everywhere, for good
         endpoint.server.stop(settings.grace_seconds).wait()
+        journal.close()  # every in-flight call has been answered, and so logged
         log.info("stopped")
         return 0
     finally:

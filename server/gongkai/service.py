@@ -17,13 +17,17 @@ from gongkai.convert import (
     action_to_proto,
     check_request_from_proto,
     decision_to_proto,
+    logged_to_proto,
+    request_data,
     rule_to_proto,
 )
+from gongkai.decisionlog import DecisionLog, Filters, LogError
 from gongkai.describe import RuleNotFound, action_views, rule_view, rule_views
 from gongkai.v1 import gongkai_pb2 as pb
 from gongkai.v1 import gongkai_pb2_grpc as pb_grpc
 
 log = logging.getLogger(__name__)
+MAX_PAGE = 1000
 
 
 @dataclass(frozen=True)
@@ -42,21 +46,45 @@ class Problem:
         return pb.CheckError(code=self.code.name, field=self.field, message=self.message)
 
 
-def check_one(checker: Checker, msg: pb.CheckRequest) -> pb.Decision | Problem:
+def check_one(checker: Checker, msg: pb.CheckRequest, journal: DecisionLog | None) -> pb.Decision | Problem:
+    """Check one request; record the decision (or the rejection) before answering."""
     try:
-        return decision_to_proto(checker.check(check_request_from_proto(msg)))
+        request = check_request_from_proto(msg)
+        decision = checker.check(request)
     except BadInput as exc:
-        return Problem(grpc.StatusCode.INVALID_ARGUMENT, exc.field, exc.message)
+        problem = Problem(grpc.StatusCode.INVALID_ARGUMENT, exc.field, exc.message)
     except Exception:  # EngineError or a bug: no answer rather than a wrong one
         log.exception("check failed (request_id=%r, action=%r)", msg.request_id, msg.action)
-        return Problem(grpc.StatusCode.INTERNAL, "", "internal error: the action was not checked")
+        problem = Problem(grpc.StatusCode.INTERNAL, "", "internal error: the action was not checked")
+    else:
+        try:
+            if journal is not None:
+                journal.record_decision(request, decision)
+        except LogError:
+            log.exception("decision not logged (request_id=%r)", decision.request_id)
+            return UNLOGGED
+        return decision_to_proto(decision)
+    try:
+        if journal is not None:
+            journal.record_rejection(
+                request_data(msg), checker.lawbook.version, problem.code.name, problem.field, problem.message
+            )
+    except LogError:
+        log.exception("rejection not logged (request_id=%r)", msg.request_id)
+        return UNLOGGED
+    return problem
+
+
+# A decision that could not be logged is not given: it could never be shown later.
+UNLOGGED = Problem(grpc.StatusCode.UNAVAILABLE, "", "the decision log is unavailable: the action was not checked")
 
 
 class ComplianceService(pb_grpc.ComplianceServicer):
-    def __init__(self, settings: Settings, checker: Checker | None = None) -> None:
+    def __init__(self, settings: Settings, checker: Checker | None = None, journal: DecisionLog | None = None) -> None:
         self._max_batch = settings.max_batch
         self._actions: pb.DescribeActionsResponse | None = None
         self._checker = checker
+        self.journal = journal  # the decision log; None only in tests that do not need one
 
     @property
     def checker(self) -> Checker | None:
@@ -71,7 +99,7 @@ class ComplianceService(pb_grpc.ComplianceServicer):
     def Check(self, request: pb.CheckRequest, context: grpc.ServicerContext) -> pb.Decision:
         checker = self._ready(context)
         _require_time(context)
-        result = check_one(checker, request)
+        result = check_one(checker, request, self.journal)
         if isinstance(result, Problem):
             _abort(context, result.code, result.text)
         return result
@@ -87,7 +115,7 @@ class ComplianceService(pb_grpc.ComplianceServicer):
         response = pb.CheckBatchResponse()
         for item in request.requests:
             _require_time(context)  # the caller stops waiting: stop checking
-            result = check_one(checker, item)
+            result = check_one(checker, item, self.journal)
             if isinstance(result, Problem):
                 response.results.add(error=result.to_proto())
             else:
@@ -118,6 +146,35 @@ class ComplianceService(pb_grpc.ComplianceServicer):
             views = action_views(checker.lawbook)
             self._actions = pb.DescribeActionsResponse(actions=[action_to_proto(v) for v in views])
         return self._actions
+
+    def GetDecision(self, request: pb.GetDecisionRequest, context: grpc.ServicerContext) -> pb.LoggedDecision:
+        entry = self._journal(context).get(request.request_id)
+        if entry is None:
+            _abort(context, grpc.StatusCode.NOT_FOUND, f"request_id: no decision logged as {request.request_id!r}")
+        return logged_to_proto(entry)
+
+    def ListDecisions(
+        self, request: pb.ListDecisionsRequest, context: grpc.ServicerContext
+    ) -> pb.ListDecisionsResponse:
+        journal = self._journal(context)
+        size = request.page_size or 100
+        if not 0 < size <= MAX_PAGE or (request.page_token and not request.page_token.isdigit()):
+            _abort(context, grpc.StatusCode.INVALID_ARGUMENT, f"page_size: 1 to {MAX_PAGE}; page_token: as returned")
+        filters = Filters(
+            agency=request.agency or None,
+            outcome=request.outcome or None,
+            action=request.action or None,
+            since=request.since or None,
+            until=request.until or None,
+        )
+        entries = journal.page(filters, int(request.page_token or 0), size)
+        token = str(entries[-1].seq) if len(entries) == size else ""
+        return pb.ListDecisionsResponse(decisions=[logged_to_proto(e) for e in entries], next_page_token=token)
+
+    def _journal(self, context: grpc.ServicerContext) -> DecisionLog:
+        if self.journal is None:
+            _abort(context, grpc.StatusCode.FAILED_PRECONDITION, "this server keeps no decision log")
+        return self.journal
 
     def _ready(self, context: grpc.ServicerContext) -> Checker:
         checker = self.checker

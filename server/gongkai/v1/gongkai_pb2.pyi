@@ -318,3 +318,61 @@ class DescribeActionsResponse(_message.Message):
     ACTIONS_FIELD_NUMBER: _ClassVar[int]
     actions: _containers.RepeatedCompositeFieldContainer[ActionKind]
     def __init__(self, actions: _Optional[_Iterable[_Union[ActionKind, _Mapping]]] = ...) -> None: ...
+
+class GetDecisionRequest(_message.Message):
+    __slots__ = ("request_id",)
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    def __init__(self, request_id: _Optional[str] = ...) -> None: ...
+
+class LoggedDecision(_message.Message):
+    __slots__ = ("seq", "request_id", "recorded_at", "agency", "division_code", "action", "outcome", "ruleset_version", "request_json", "decision_json", "error")
+    SEQ_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    RECORDED_AT_FIELD_NUMBER: _ClassVar[int]
+    AGENCY_FIELD_NUMBER: _ClassVar[int]
+    DIVISION_CODE_FIELD_NUMBER: _ClassVar[int]
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    OUTCOME_FIELD_NUMBER: _ClassVar[int]
+    RULESET_VERSION_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_JSON_FIELD_NUMBER: _ClassVar[int]
+    DECISION_JSON_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    seq: int
+    request_id: str
+    recorded_at: str
+    agency: str
+    division_code: str
+    action: str
+    outcome: str
+    ruleset_version: str
+    request_json: str
+    decision_json: str
+    error: CheckError
+    def __init__(self, seq: _Optional[int] = ..., request_id: _Optional[str] = ..., recorded_at: _Optional[str] = ..., agency: _Optional[str] = ..., division_code: _Optional[str] = ..., action: _Optional[str] = ..., outcome: _Optional[str] = ..., ruleset_version: _Optional[str] = ..., request_json: _Optional[str] = ..., decision_json: _Optional[str] = ..., error: _Optional[_Union[CheckError, _Mapping]] = ...) -> None: ...
+
+class ListDecisionsRequest(_message.Message):
+    __slots__ = ("agency", "outcome", "action", "since", "until", "page_size", "page_token")
+    AGENCY_FIELD_NUMBER: _ClassVar[int]
+    OUTCOME_FIELD_NUMBER: _ClassVar[int]
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    SINCE_FIELD_NUMBER: _ClassVar[int]
+    UNTIL_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    agency: str
+    outcome: str
+    action: str
+    since: str
+    until: str
+    page_size: int
+    page_token: str
+    def __init__(self, agency: _Optional[str] = ..., outcome: _Optional[str] = ..., action: _Optional[str] = ..., since: _Optional[str] = ..., until: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListDecisionsResponse(_message.Message):
+    __slots__ = ("decisions", "next_page_token")
+    DECISIONS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    decisions: _containers.RepeatedCompositeFieldContainer[LoggedDecision]
+    next_page_token: str
+    def __init__(self, decisions: _Optional[_Iterable[_Union[LoggedDecision, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...

@@ -60,6 +60,16 @@ class ComplianceStub:
                 request_serializer=gongkai_dot_v1_dot_gongkai__pb2.DescribeActionsRequest.SerializeToString,
                 response_deserializer=gongkai_dot_v1_dot_gongkai__pb2.DescribeActionsResponse.FromString,
                 _registered_method=True)
+        self.GetDecision = channel.unary_unary(
+                '/gongkai.v1.Compliance/GetDecision',
+                request_serializer=gongkai_dot_v1_dot_gongkai__pb2.GetDecisionRequest.SerializeToString,
+                response_deserializer=gongkai_dot_v1_dot_gongkai__pb2.LoggedDecision.FromString,
+                _registered_method=True)
+        self.ListDecisions = channel.unary_unary(
+                '/gongkai.v1.Compliance/ListDecisions',
+                request_serializer=gongkai_dot_v1_dot_gongkai__pb2.ListDecisionsRequest.SerializeToString,
+                response_deserializer=gongkai_dot_v1_dot_gongkai__pb2.ListDecisionsResponse.FromString,
+                _registered_method=True)
 
 
 class ComplianceServicer:
@@ -106,6 +116,21 @@ class ComplianceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetDecision(self, request, context):
+        """One recorded decision (or rejected request) from the decision log, by request id;
+        the latest if the id was used more than once. Unknown id: NOT_FOUND.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListDecisions(self, request, context):
+        """Recorded decisions, oldest first, filtered and paginated.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ComplianceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -133,6 +158,16 @@ def add_ComplianceServicer_to_server(servicer, server):
                     servicer.DescribeActions,
                     request_deserializer=gongkai_dot_v1_dot_gongkai__pb2.DescribeActionsRequest.FromString,
                     response_serializer=gongkai_dot_v1_dot_gongkai__pb2.DescribeActionsResponse.SerializeToString,
+            ),
+            'GetDecision': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetDecision,
+                    request_deserializer=gongkai_dot_v1_dot_gongkai__pb2.GetDecisionRequest.FromString,
+                    response_serializer=gongkai_dot_v1_dot_gongkai__pb2.LoggedDecision.SerializeToString,
+            ),
+            'ListDecisions': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListDecisions,
+                    request_deserializer=gongkai_dot_v1_dot_gongkai__pb2.ListDecisionsRequest.FromString,
+                    response_serializer=gongkai_dot_v1_dot_gongkai__pb2.ListDecisionsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -271,6 +306,60 @@ class Compliance:
             '/gongkai.v1.Compliance/DescribeActions',
             gongkai_dot_v1_dot_gongkai__pb2.DescribeActionsRequest.SerializeToString,
             gongkai_dot_v1_dot_gongkai__pb2.DescribeActionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetDecision(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/gongkai.v1.Compliance/GetDecision',
+            gongkai_dot_v1_dot_gongkai__pb2.GetDecisionRequest.SerializeToString,
+            gongkai_dot_v1_dot_gongkai__pb2.LoggedDecision.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListDecisions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/gongkai.v1.Compliance/ListDecisions',
+            gongkai_dot_v1_dot_gongkai__pb2.ListDecisionsRequest.SerializeToString,
+            gongkai_dot_v1_dot_gongkai__pb2.ListDecisionsResponse.FromString,
             options,
             channel_credentials,
             insecure,

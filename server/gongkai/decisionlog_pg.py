@@ -1,0 +1,71 @@
+"""The decision log in PostgreSQL (psycopg 3): the same entries and chain as in SQLite."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import psycopg
+from psycopg_pool import ConnectionPool
+
+from gongkai.decisionlog import COLUMNS, GENESIS, Entry, Filters, _entry_params, _row_to_entry, _where
+
+SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS decisions (
+    seq BIGINT PRIMARY KEY, request_id TEXT NOT NULL, recorded_at TEXT NOT NULL,
+    agency TEXT NOT NULL, division_code TEXT NOT NULL, action TEXT NOT NULL, outcome TEXT NOT NULL,
+    ruleset_version TEXT NOT NULL, request TEXT NOT NULL, decision TEXT, error TEXT,
+    prev_mac TEXT NOT NULL, mac TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS decisions_request_id ON decisions (request_id);
+CREATE INDEX IF NOT EXISTS decisions_recorded_at ON decisions (recorded_at);
+CREATE TABLE IF NOT EXISTS log_head (id INTEGER PRIMARY KEY CHECK (id = 1), seq BIGINT NOT NULL, mac TEXT NOT NULL);
+INSERT INTO log_head (id, seq, mac) VALUES (1, 0, '{GENESIS}') ON CONFLICT (id) DO NOTHING;
+"""
+
+
+class PostgresStore:
+    def __init__(self, url: str) -> None:
+        self._pool = ConnectionPool(url, min_size=1, max_size=8, open=True, timeout=10)
+        with self._pool.connection() as conn:
+            conn.execute("SELECT pg_advisory_xact_lock(4242)")  # replicas creating the schema at once
+            conn.execute(SCHEMA)
+
+    def append(self, make: Any) -> Entry:
+        with self._pool.connection() as conn, conn.transaction():
+            # the head row's lock serialises writers across every replica
+            seq, mac = conn.execute("SELECT seq, mac FROM log_head WHERE id = 1 FOR UPDATE").fetchone()
+            entry = make(seq + 1, mac)
+            conn.execute(f"INSERT INTO decisions ({COLUMNS}) VALUES ({', '.join(['%s'] * 13)})", _entry_params(entry))
+            conn.execute("UPDATE log_head SET seq = %s, mac = %s WHERE id = 1", (entry.seq, entry.mac))
+        return entry
+
+    def _query(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        with self._pool.connection() as conn:
+            return conn.execute(sql, params).fetchall()
+
+    def get(self, request_id: str) -> Entry | None:
+        rows = self._query(
+            f"SELECT {COLUMNS} FROM decisions WHERE request_id = %s ORDER BY seq DESC LIMIT 1", (request_id,)
+        )
+        return _row_to_entry(rows[0]) if rows else None
+
+    def page(self, filters: Filters, after: int, limit: int) -> list[Entry]:
+        where, params = _where(filters, after, "%s")
+        rows = self._query(f"SELECT {COLUMNS} FROM decisions WHERE {where} ORDER BY seq LIMIT %s", [*params, limit])
+        return [_row_to_entry(r) for r in rows]
+
+    def all(self) -> Iterator[Entry]:
+        after = 0
+        while batch := self.page(Filters(), after, 500):
+            yield from batch
+            after = batch[-1].seq
+
+    def head(self) -> tuple[int, str]:
+        seq, mac = self._query("SELECT seq, mac FROM log_head WHERE id = 1")[0]
+        return int(seq), mac
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+__all__ = ["PostgresStore", "psycopg"]
