@@ -280,6 +280,8 @@ def _compile_rule(
     if end is not None:
         guard.append(c.Compare(AS_OF_DAY, "<=", end.toordinal()))
     engine_condition = c.And((*guard, _over_versions(node, versions)))
+    for values in (T, U):  # fail at load, naming the rule, if a case analysis is too large
+        engine_rules(rule.actions[0], key, engine_condition, values)
     compiled = CompiledRule(
         rule, pack, key, start, end, node, engine_condition, reads, tuple(r.key for r in read), stage, all_reads
     )
@@ -423,12 +425,8 @@ def dnf(node: c.Node, values: Values) -> list[Conjunction]:
 
 
 def _atom(atom: c.Node, values: Values) -> list[Conjunction]:
-    """An atom's value set as literals: one test each where durable-rules can say it."""
-    if values == ANY:
-        return [()]
-    if isinstance(atom, c.Breached) or len(values) == 1 or values == T | F:
-        return [((atom, values),)]
-    return [((atom, frozenset({v})),) for v in values]  # e.g. "true or absent": two rules
+    """An atom's value set as one literal (see literal_json for how each set is tested)."""
+    return [()] if values == ANY else [((atom, values),)]
 
 
 def _product(parts: list[list[Conjunction]]) -> list[Conjunction]:
@@ -440,7 +438,8 @@ def _product(parts: list[list[Conjunction]]) -> list[Conjunction]:
 
 def _prune(conjunctions: list[Conjunction]) -> list[Conjunction]:
     """Merge each conjunction's literals on one atom, and drop those no fact can satisfy:
-    an atom with no value left, or a field both required absent and tested."""
+    an atom with no value left, or a fact both required absent and tested (the flags of a
+    list fact are present or absent together, with the list)."""
     kept: dict[Conjunction, None] = {}
     for conj in conjunctions:
         merged: dict[c.Node, Values] = {}
@@ -450,7 +449,7 @@ def _prune(conjunctions: list[Conjunction]) -> list[Conjunction]:
         present: set[str] = set()
         for atom, values in merged.items():
             if not isinstance(atom, c.Breached):  # verdict fields are always present
-                (absent if values == U else present if Value.unknown not in values else set()).add(atom_field(atom))
+                (absent if values == U else present if Value.unknown not in values else set()).add(atom.fact)  # type: ignore[union-attr]
         if all(merged.values()) and not absent & present:
             kept[tuple(merged.items())] = None
     if len(kept) > MAX_DISJUNCTS:
@@ -460,9 +459,13 @@ def _prune(conjunctions: list[Conjunction]) -> list[Conjunction]:
 
 def engine_rules(action: str, name: str, node: c.Node, values: Values) -> dict[str, Json]:
     """One flat engine rule per conjunction under which the condition takes ``values``."""
+    try:
+        conjunctions = dnf(node, values)
+    except CompileError as exc:
+        raise CompileError(f"rule {name.split('#')[0]}: {exc}") from exc
     return {
         f"{name}{DISJUNCT}{i}": {"$and": [{"kind": action}, *(literal_json(atom, v) for atom, v in conj)]}
-        for i, conj in enumerate(dnf(node, values))
+        for i, conj in enumerate(conjunctions)
     }
 
 
@@ -497,6 +500,9 @@ def literal_json(atom: c.Node, values: Values) -> Json:
         return {"$nex": {field: 1}}
     if values == T | F:
         return {"$ex": {field: 1}}
+    if Value.unknown in values:  # "true or absent", "false or absent": one nested $or
+        (known,) = values - U
+        return {"$or": [literal_json(atom, frozenset({known})), {"$nex": {field: 1}}]}
     positive = values == T
     if isinstance(atom, c.Truth | c.Contains):
         return {field: positive}
