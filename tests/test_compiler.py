@@ -50,7 +50,8 @@ def test_a_good_rule_compiles(tmp_path: Path) -> None:
         (
             'answer_type == "lost"',
             "rule QL-5-9.not-registered: 'lost' is not a value of 'answer_type' (one of told_where_to_get, "
-            "provided, refused, told_not_held, told_nonexistent, asked_to_correct)",
+            "provided, refused, told_not_held, told_nonexistent, asked_to_correct, told_how_where_when, "
+            "told_not_responsible, told_not_reprocessed, told_special_procedure)",
         ),
         ('answer_type > "provided"', "rule QL-5-9.not-registered: 'answer_type' is a single choice; use == or !="),
         ("received_on > 3", "rule QL-5-9.not-registered: 'received_on' is a date; compare a derived number"),
@@ -113,3 +114,11 @@ def test_a_paraphrased_catalogue_is_rejected(tmp_path: Path) -> None:
     clauses.write_text(clauses.read_text(encoding="utf-8").replace("应当及时登记", "应当登记"), encoding="utf-8")
     with pytest.raises(PackError, match="not verbatim"):
         load_pack(pack, RULES / "sources")
+
+
+def test_not_in_is_the_negation_of_in() -> None:
+    from gongkai.conditions import Not, OneOf, parse, render
+
+    node = parse('answer_type not in ["provided", "refused"]')
+    assert node == Not(OneOf("answer_type", ("provided", "refused")))
+    assert render(node) == 'answer_type not in ["provided", "refused"]'

@@ -117,6 +117,11 @@ def packs(decision: Decision, packs: str) -> None:
     assert [p.code for p in decision.packs] == packs.split("、")
 
 
+@then(phrases.NO_PACKS)
+def no_packs(decision: Decision) -> None:
+    assert decision.packs == [] and decision.rules_applied == [] and decision.findings == []
+
+
 @then(parsers.parse(phrases.CONFLICT))
 def conflict(decision: Decision, topic: str, clause: str) -> None:
     found = {c.topic: c for c in decision.conflicts}

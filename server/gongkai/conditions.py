@@ -25,12 +25,14 @@ GRAMMAR = r"""
          | atom
 ?atom: comparison
      | membership
+     | non_membership
      | contains
      | breached
      | NAME -> truth
      | "(" or_expr ")"
 comparison: NAME OP value
 membership: NAME "in" "[" value ("," value)* "]"
+non_membership: NAME "not" "in" "[" value ("," value)* "]"
 contains: STRING "in" NAME
 breached: "breached" "(" RULE_ID ")"
 ?value: NUMBER -> number
@@ -138,6 +140,9 @@ class _ToAst(Transformer):
             raise ConditionError(f"a list after 'in' holds literals only, in {fact!s}")
         return OneOf(str(fact), tuple(values))  # type: ignore[arg-type]
 
+    def non_membership(self, fact: Token, *values: Scalar | Param) -> Not:
+        return Not(self.membership(fact, *values))
+
     def contains(self, item: Token, fact: Token) -> Contains:
         return Contains(str(item)[1:-1], str(fact))
 
@@ -204,6 +209,8 @@ def render(node: Node) -> str:
         return node.fact
     if isinstance(node, Breached):
         return f"breached({node.rule_id})"
+    if isinstance(node, Not) and isinstance(node.operand, OneOf):
+        return render(node.operand).replace(" in [", " not in [", 1)
     if isinstance(node, Not):
         inner = render(node.operand)
         return f"not ({inner})" if isinstance(node.operand, And | Or) else f"not {inner}"

@@ -37,6 +37,7 @@ NO_DUE_DATE = '期限"{obligation}"没有到期日,状态为"{status}"'
 WARNING = '有提示"{text}"'
 UNKNOWN_FACT = '事实"{fact}"未知'
 PACKS = '适用的规则包为"{packs}"'
+NO_PACKS = "没有适用的规则包"
 CONFLICT = '存在冲突"{topic}",较严格的条款为"{clause}"'
 CONFLICT_NO_STRICTER = '存在冲突"{topic}",没有较严格的一方'
 NO_CONFLICT = '不存在冲突"{topic}"'

@@ -51,4 +51,6 @@ class ActionFacts(BaseModel):
 
     def action_date(self) -> dt.date | None:
         value = getattr(self, self.date_fact, None) if self.date_fact else None
+        if isinstance(value, dt.datetime):  # a time of day: the date it falls on
+            return value.date()
         return value if isinstance(value, dt.date) else None

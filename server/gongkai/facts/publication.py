@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from gongkai.derive import derivation
 from gongkai.facts.base import ActionFacts, Choice, fact
+from gongkai.facts.publishing_extra import LocalPublishingFacts
 
 
 class DisclosureAttribute(Choice):
@@ -27,12 +28,54 @@ class InformationCategory(Choice):
 
 
 class Exemption(Choice):
+    """Grounds for withholding information: list every one that applies.
+
+    Each pack counts the grounds it recognises. QL (五 第一条) counts its six: state_secret
+    … legally_barred, a ban by 法律 or 行政法规 (barred_by_law) being a case of its (六).
+    The 条例 (2019) counts 第十四条 (state_secret, barred_by_law, endangers_security, never
+    disclosed), 第十五条 (commercial_secret, personal_privacy, third_party_harm: lifted by
+    the third party's consent or an overriding public interest) and 第十六条 (internal_affairs;
+    process_information and enforcement_case_file, lifted where 法律、法规、规章 require
+    disclosure). in_process, law_enforcement and legally_barred are QL's only: a 规章 ban or
+    a matter still being handled is no ground under the 条例 unless one of its own applies.
+    """
+
     state_secret = "state_secret", "属于国家秘密"
     commercial_secret = "commercial_secret", "属于商业秘密或者公开后可能导致商业秘密被泄露"
     personal_privacy = "personal_privacy", "属于个人隐私或者公开后可能导致对个人隐私造成不当侵害"
     in_process = "in_process", "正在调查、讨论、处理过程中"
     law_enforcement = "law_enforcement", "与执法有关,公开后可能直接影响案件查处或者危及个人生命安全"
     legally_barred = "legally_barred", "法律、法规、规章规定不予公开的其他情形"
+    # 条例 (2019) 第十四条 to 第十六条
+    barred_by_law = "barred_by_law", "法律、行政法规禁止公开"
+    endangers_security = "endangers_security", "公开后可能危及国家安全、公共安全、经济安全、社会稳定"
+    third_party_harm = "third_party_harm", "公开会对第三方合法权益造成损害的其他情形"
+    internal_affairs = "internal_affairs", "行政机关的内部事务信息(人事管理、后勤管理、内部工作流程等)"
+    process_information = "process_information", "讨论记录、过程稿、磋商信函、请示报告等过程性信息"
+    enforcement_case_file = "enforcement_case_file", "行政执法案卷信息"
+
+
+# QL's six grounds (五 第一条 (一)–(六)); a ban by 法律、行政法规 is a case of its (六).
+QL_GROUNDS = {
+    Exemption.state_secret,
+    Exemption.commercial_secret,
+    Exemption.personal_privacy,
+    Exemption.in_process,
+    Exemption.law_enforcement,
+    Exemption.legally_barred,
+}
+QL_GROUND_OF = {Exemption.barred_by_law: Exemption.legally_barred}
+
+# The 条例's grounds by article.
+NEVER_DISCLOSED = {Exemption.state_secret, Exemption.barred_by_law, Exemption.endangers_security}  # 第十四条
+THIRD_PARTY = {Exemption.commercial_secret, Exemption.personal_privacy, Exemption.third_party_harm}  # 第十五条
+INTERNAL = {Exemption.internal_affairs}  # 第十六条第一款
+PROCESS = {Exemption.process_information, Exemption.enforcement_case_file}  # 第十六条第二款
+
+
+def ql_grounds(exemptions: list[Exemption]) -> set[Exemption]:
+    """The grounds QL recognises among those given."""
+    return {QL_GROUND_OF.get(e, e) for e in exemptions} & QL_GROUNDS
 
 
 class Channel(Choice):
@@ -85,7 +128,7 @@ class SecrecyReviewFacts(BaseModel):
     record_elements: list[RecordElement] | None = fact("文字记载已载明的事项")
 
 
-class PublishInformation(SecrecyReviewFacts, ActionFacts):
+class PublishInformation(SecrecyReviewFacts, LocalPublishingFacts, ActionFacts):
     """A piece of government information that is about to be, or has been, published."""
 
     kind: ClassVar[str] = "publish_information"
@@ -96,6 +139,7 @@ class PublishInformation(SecrecyReviewFacts, ActionFacts):
     category: InformationCategory | None = fact("信息类别", "第三条所列主动公开类别之一,或其他")
     disclosure_attribute: DisclosureAttribute | None = fact("公开属性")
     generated_on: dt.date | None = fact("信息生成之日")
+    changed_on: dt.date | None = fact("政府信息变更之日", "条例第二十六条:已形成的信息发生变更的;未变更则不填")
     published_on: dt.date | None = fact("公开之日", "尚未公开则不填")
     deliberated: bool | None = fact("已经审议", "正式公开前按政务公开程序进行了预先审议(审核)")
     is_supplement: bool | None = fact("是对已公开内容的完善补充")
@@ -103,6 +147,12 @@ class PublishInformation(SecrecyReviewFacts, ActionFacts):
     exemptions: list[Exemption] | None = fact("不予公开情形", "信息属于的不予公开情形;无则为空列表")
     third_party_consent: bool | None = fact("有关单位和个人同意公开")
     disclosure_required_by_law: bool | None = fact("法律、法规另有规定须公开", "过程中信息的例外")
+    disclosure_required_by_rules: bool | None = fact(
+        "法律、法规、规章规定该信息应当公开", "条例第十六条第二款:过程性信息、行政执法案卷信息的例外"
+    )
+    public_interest_override: bool | None = fact(
+        "行政机关认为不公开会对公共利益造成重大影响", "条例第十五条:商业秘密、个人隐私等信息的例外"
+    )
     channels: list[Channel] | None = fact("公开渠道")
     filed_with_bureau_office: bool | None = fact("已向局政务公开办报备")
     filed_with_county_office: bool | None = fact("已报送县政务公开办备案")
@@ -110,6 +160,9 @@ class PublishInformation(SecrecyReviewFacts, ActionFacts):
     deferred_on: dt.date | None = fact("暂缓公开之日", "未暂缓公开则不填")
     handler_opinion_given: bool | None = fact("承办人员已就暂缓公开提出具体意见")
     deferral_approved: bool | None = fact("暂缓公开经本机关主管领导人审核批准")
+    referred_for_determination_on: dt.date | None = fact(
+        "报请有关主管部门或者保密行政管理部门确定之日", "条例第十七条第三款;未报请则不填"
+    )
     secrecy_determined_on: dt.date | None = fact("性质或者密级确定之日", "暂缓公开的信息尚未确定则不填")
     bears_secrecy_mark: bool | None = fact("带有国家秘密级标志")
     content_truthful: bool | None = fact("公开内容真实、全面")
@@ -145,7 +198,8 @@ CONSENTABLE = {Exemption.commercial_secret, Exemption.personal_privacy}
     int,
 )
 def _exemption_grounds(exemptions: list[Exemption]) -> int:
-    return len(set(exemptions))
+    """QL 第一条's grounds only: the 条例's own grounds are counted by national_withholding_ground."""
+    return len(ql_grounds(exemptions))
 
 
 @derivation(
@@ -157,7 +211,7 @@ def _exemption_grounds(exemptions: list[Exemption]) -> int:
 )
 def _other_grounds(exemptions: list[Exemption]) -> int:
     """第一条第二款: only 商业秘密 and 个人隐私 can be lifted by the third party's consent."""
-    return len(set(exemptions) - CONSENTABLE)
+    return len(ql_grounds(exemptions) - CONSENTABLE)
 
 
 @derivation(
@@ -172,13 +226,93 @@ def _withholding_grounds(exemptions: list[Exemption] | None, required_by_law: bo
     """第一条第(四)项: a process-stage ground does not count where law requires disclosure."""
     if exemptions is None:
         return None
-    grounds = set(exemptions)
+    grounds = ql_grounds(exemptions)
     if Exemption.in_process in grounds:
         if required_by_law is None:
             return None
         if required_by_law:
             grounds.discard(Exemption.in_process)
     return len(grounds)
+
+
+@derivation(
+    "third_party_ground_stands",
+    "条例第十五条的不予公开情形成立",
+    ("publish_information", "answer_request"),
+    ("exemptions", "third_party_consent", "public_interest_override"),
+    bool,
+    partial=True,
+)
+def _third_party_stands(
+    exemptions: list[Exemption] | None, consent: bool | None, public_interest: bool | None
+) -> bool | None:
+    """第十五条: a third party's secret or privacy stands as a ground unless the third party
+    consents or the agency finds withholding would gravely affect the public interest (then
+    予以公开). Only read through national_withholding_ground, which needs the grounds."""
+    if not set(exemptions or ()) & THIRD_PARTY or consent or public_interest:
+        return False
+    return True if consent is False and public_interest is False else None
+
+
+@derivation(
+    "process_ground_stands",
+    "条例第十六条第二款的不予公开情形成立",
+    ("publish_information", "answer_request"),
+    ("exemptions", "disclosure_required_by_rules"),
+    bool,
+    partial=True,
+)
+def _process_stands(exemptions: list[Exemption] | None, required: bool | None) -> bool | None:
+    """第十六条第二款: process and enforcement-file information may be withheld unless
+    法律、法规、规章 require its disclosure."""
+    if not set(exemptions or ()) & PROCESS or required:
+        return False
+    return True if required is False else None
+
+
+@derivation(
+    "national_withholding_ground",
+    "有条例规定的不予公开理由",
+    ("publish_information", "answer_request"),
+    ("exemptions", "third_party_ground_stands", "process_ground_stands"),
+    bool,
+    partial=True,
+)
+def _national_ground(exemptions: list[Exemption] | None, third_party: bool | None, process: bool | None) -> bool | None:
+    """条例第十四条至第十六条: whether any ground the 条例 recognises stands, after its overrides.
+
+    第十四条 and 第十六条第一款 always stand; 第十五条 and 第十六条第二款 as decided above.
+    Unknown when no ground stands for sure and one hangs on an override that is not known.
+    """
+    if exemptions is None:
+        return None
+    if set(exemptions) & (NEVER_DISCLOSED | INTERNAL) or third_party or process:
+        return True
+    return None if third_party is None or process is None else False
+
+
+@derivation(
+    "barred_information",
+    "属于条例第十四条规定不予公开的政府信息",
+    ("publish_information", "answer_request"),
+    ("exemptions",),
+    bool,
+)
+def _barred(exemptions: list[Exemption]) -> bool:
+    """国家秘密, 法律、行政法规禁止公开, or a danger to security: never disclosed (第十四条)."""
+    return bool(set(exemptions) & NEVER_DISCLOSED)
+
+
+@derivation(
+    "third_party_information",
+    "涉及商业秘密、个人隐私等第三方合法权益的政府信息",
+    ("publish_information", "answer_request"),
+    ("exemptions",),
+    bool,
+)
+def _third_party(exemptions: list[Exemption]) -> bool:
+    """第十五条: information whose disclosure would harm a third party's lawful rights."""
+    return bool(set(exemptions) & THIRD_PARTY)
 
 
 @derivation("published", "已公开", ("publish_information",), ("published_on",), bool, partial=True)
@@ -248,3 +382,21 @@ def _missing_record_elements(elements: list[RecordElement]) -> int:
 @derivation("opinion_aspects_missing", "是否公开意见未审查的事项数", ("secrecy_review",), ("opinion_aspects",), int)
 def _missing_aspects(aspects: list[OpinionAspect]) -> int:
     return len(set(OpinionAspect) - set(aspects))
+
+
+@derivation("changed", "政府信息已变更", ("publish_information",), ("changed_on",), bool, partial=True)
+def _changed(changed_on: dt.date | None) -> bool:
+    """A change date that is absent means the information has not changed since it was formed."""
+    return changed_on is not None
+
+
+@derivation(
+    "referred_for_determination",
+    "已报请有关主管部门或者保密行政管理部门确定",
+    ("publish_information",),
+    ("referred_for_determination_on",),
+    bool,
+    partial=True,
+)
+def _referred(referred_on: dt.date | None) -> bool:
+    return referred_on is not None

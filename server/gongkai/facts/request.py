@@ -11,7 +11,8 @@ from gongkai.facts.publication import Exemption
 
 
 class InformationStatus(Choice):
-    """What the requested information turned out to be (第九条 (一)–(七))."""
+    """What the requested information turned out to be: QL 第九条 (一)–(七), and the cases of
+    条例第三十六条 that QL does not name (the last three)."""
 
     already_proactive = "already_proactive", "属于已主动公开的"
     proactive_not_yet = "proactive_not_yet", "属于主动公开范围但尚未主动公开的"
@@ -20,6 +21,9 @@ class InformationStatus(Choice):
     not_held = "not_held", "不属于本机关掌握的政务信息"
     nonexistent = "nonexistent", "申请公开的政务信息不存在的"
     unclear = "unclear", "申请公开的内容不明确的"
+    not_responsible = "not_responsible", "不属于本行政机关负责公开的(条例第三十六条第五项)"
+    repeated = "repeated", "已就申请作出答复、申请人重复申请公开相同政府信息的"
+    special_procedure = "special_procedure", "属于工商、不动产登记资料等,有关法律、行政法规对获取有特别规定的"
 
 
 class AnswerType(Choice):
@@ -29,6 +33,11 @@ class AnswerType(Choice):
     told_not_held = "told_not_held", "告知不属于本机关掌握"
     told_nonexistent = "told_nonexistent", "告知信息不存在"
     asked_to_correct = "asked_to_correct", "告知更改、补充申请"
+    # 条例第三十六条
+    told_how_where_when = "told_how_where_when", "告知获取该政府信息的方式、途径和时间"
+    told_not_responsible = "told_not_responsible", "告知不属于本机关负责公开"
+    told_not_reprocessed = "told_not_reprocessed", "告知不予重复处理"
+    told_special_procedure = "told_special_procedure", "告知依照有关法律、行政法规的规定办理"
 
 
 class RequestElement(Choice):
@@ -66,18 +75,39 @@ class AnswerRequest(ActionFacts):
     answered_on_the_spot: bool | None = fact("已当场答复或者提供")
     holder_determinable: bool | None = fact("能够确定该信息的拥有机关")
     holder_named: bool | None = fact("已告知拥有机关的名称或者联系方式")
+    holder_name_and_contact_given: bool | None = fact(
+        "已告知负责公开该信息的行政机关的名称和联系方式", "条例第三十六条第五项要求名称、联系方式都告知"
+    )
+    reasons_given: bool | None = fact("答复已说明理由", "不予公开、不属于本机关负责公开的答复应当说明理由")
     exemptions: list[Exemption] | None = fact("不予公开情形", "拒绝公开所依据的情形")
     third_party_consent: bool | None = fact("有关单位和个人同意公开")
+    public_interest_override: bool | None = fact(
+        "行政机关认为不公开会对公共利益造成重大影响", "条例第十五条:商业秘密、个人隐私等信息的例外"
+    )
+    disclosure_required_by_rules: bool | None = fact(
+        "法律、法规、规章规定该信息应当公开", "条例第十六条第二款:过程性信息、行政执法案卷信息的例外"
+    )
     extended: bool | None = fact("延长了答复期限")
     extension_reason_given: bool | None = fact("延长有正当理由")
     extension_approved_by_head: bool | None = fact("经负责政务信息公开的单位负责人同意")
     extension_notified_in_writing: bool | None = fact("已书面告知申请人延长")
+    extension_notified: bool | None = fact("已告知申请人延长答复期限", "条例第三十三条第二款:书面或者其他方式")
     extension_working_days: int | None = fact("延长的工作日数")
     suspended_on: dt.date | None = fact("期限中止之日")
     resumed_on: dt.date | None = fact("障碍消除、期限恢复计算之日", "仍中止则不填")
     suspension_ground: SuspensionGround | None = fact("中止事由")
     suspension_notified_in_writing: bool | None = fact("已书面通知申请人中止")
     resumption_notified_in_writing: bool | None = fact("已书面通知申请人恢复")
+    # 条例第三十条: an unclear request, the notice to correct it and the corrected request
+    correction_notified_on: dt.date | None = fact(
+        "告知申请人作出补正之日", "未告知则不填;答复方式为告知更改、补充申请的,答复之日即是"
+    )
+    correction_items_stated: bool | None = fact("告知补正时已说明需要补正的事项和合理的补正期限")
+    correction_renotified_on: dt.date | None = fact("再次告知申请人补正之日", "一次性告知后又要求补正的;没有则不填")
+    corrected_received_on: dt.date | None = fact("收到补正的申请之日", "尚未收到则不填")
+    # 条例第三十二条、第三十四条 with 第三十三条第三款: consultation time is not counted
+    consultation_started_on: dt.date | None = fact("书面征求第三方或者其他机关意见之日", "未征求意见则不填")
+    consultation_ended_on: dt.date | None = fact("收到意见或者征求意见期限届满之日", "以先到者为准;仍在征求意见则不填")
 
 
 @derivation(
@@ -130,3 +160,72 @@ LAWFUL_SUSPENSION = {SuspensionGround.force_majeure, SuspensionGround.other_lega
 def _lawful_suspension(suspended_on: dt.date, ground: SuspensionGround) -> dt.date | None:
     """Only 不可抗力 or 其他法定事由 stop the clock; any other suspension does not count."""
     return suspended_on if ground in LAWFUL_SUSPENSION else None
+
+
+@derivation(
+    "correction_notice_on",
+    "告知补正之日",
+    ("answer_request",),
+    ("correction_notified_on", "answer_type", "answered_on"),
+    dt.date,
+    partial=True,
+)
+def _correction_notice(
+    notified_on: dt.date | None, answer_type: AnswerType | None, answered_on: dt.date | None
+) -> dt.date | None:
+    """条例第三十条: the notice to correct; an answer 告知更改、补充申请 is one (QL 第九条 (七))."""
+    if notified_on is not None:
+        return notified_on
+    return answered_on if answer_type == AnswerType.asked_to_correct else None
+
+
+@derivation(
+    "correction_requested",
+    "已告知申请人作出补正",
+    ("answer_request",),
+    ("correction_notified_on", "answer_type"),
+    bool,
+    partial=True,
+)
+def _correction_requested(notified_on: dt.date | None, answer_type: AnswerType | None) -> bool:
+    """Absent notice date and an answer other than 告知更改、补充申请: no correction was asked for."""
+    return notified_on is not None or answer_type == AnswerType.asked_to_correct
+
+
+@derivation(
+    "corrected_request_received",
+    "已收到补正的申请",
+    ("answer_request",),
+    ("corrected_received_on",),
+    bool,
+    partial=True,
+)
+def _corrected_received(received_on: dt.date | None) -> bool:
+    return received_on is not None
+
+
+@derivation(
+    "correction_renotified",
+    "一次性告知后又要求补正",
+    ("answer_request",),
+    ("correction_renotified_on",),
+    bool,
+    partial=True,
+)
+def _renotified(renotified_on: dt.date | None) -> bool:
+    return renotified_on is not None
+
+
+@derivation(
+    "extension_notice_given",
+    "已告知申请人延长(书面或者其他方式)",
+    ("answer_request",),
+    ("extension_notified", "extension_notified_in_writing"),
+    bool,
+    partial=True,
+)
+def _extension_notice(notified: bool | None, in_writing: bool | None) -> bool | None:
+    """条例第三十三条第二款 asks only that the applicant be told; telling in writing is telling."""
+    if notified or in_writing:
+        return True
+    return False if notified is False else None
