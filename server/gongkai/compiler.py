@@ -30,7 +30,7 @@ from gongkai.agencies import AgencyKind
 from gongkai.derive import REGISTRY as DERIVATIONS
 from gongkai.facts import ACTIONS
 from gongkai.packs import Deadline, Difference, Pack, Parameter, Rule
-from gongkai.vocabulary import FactInfo, FactType, model_vocabulary
+from gongkai.vocabulary import SCALARS, FactInfo, FactType, model_vocabulary
 
 Json = dict[str, Any]
 OPS = {"<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte", "!=": "$neq"}
@@ -136,7 +136,9 @@ def vocabulary_for(action: str) -> dict[str, FactInfo]:
     vocab[AS_OF_DAY] = FactInfo(AS_OF_DAY, "检查日", FactType.number)
     for d in DERIVATIONS.values():
         if action in d.actions:
-            kind = {bool: FactType.boolean, int: FactType.number}.get(d.type, FactType.date)
+            kind = SCALARS.get(d.type)
+            if kind is None or kind is FactType.text:
+                raise CompileError(f"derived fact {d.name!r}: type {d.type.__name__} is not a fact type")
             vocab[d.name] = FactInfo(d.name, d.term, kind, derived_from=d.inputs, shows=d.inputs)
     return vocab
 
