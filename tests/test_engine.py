@@ -7,6 +7,7 @@ import datetime as dt
 import threading
 from typing import Any
 
+import durable_rules_engine as dre
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -33,6 +34,8 @@ def value_strategy(info: FactInfo) -> st.SearchStrategy[Any]:
         present = st.lists(st.sampled_from(info.values), unique=True)
     elif info.type is FactType.date:
         present = st.dates(min_value=dt.date(2024, 1, 1), max_value=dt.date(2026, 12, 31))
+    elif info.type is FactType.datetime:
+        present = st.datetimes(min_value=dt.datetime(2024, 1, 1), max_value=dt.datetime(2026, 12, 31))
     else:
         present = st.text(max_size=5)
     return st.one_of(st.none(), present)
@@ -66,15 +69,13 @@ def test_durable_and_reference_agree_on_generated_facts(checker: Checker) -> Non
     agree()
 
 
-def test_every_check_deletes_its_session(checker: Checker) -> None:
+def test_every_check_leaves_its_session_as_it_found_it(checker: Checker) -> None:
     engine = checker.engine
     assert isinstance(engine, DurableEngine)
-    request = CheckRequest(agency=QL_AGENCY, action="answer_request", facts={"registered": False})
-    checker.check(request)
-    ruleset = engine._names["QL", "answer_request", 0]
-    last_sid = str(next(engine._sids) - 1)
-    with pytest.raises(Exception, match=r"not found|Could not|invalid"):
-        engine._host.get_state(ruleset, last_sid)
+    for registered in (False, True, None):
+        facts = {} if registered is None else {"registered": registered}
+        checker.check(CheckRequest(agency=QL_AGENCY, action="answer_request", facts=facts))
+        assert engine.session_facts("QL", "answer_request") == []
 
 
 def test_concurrent_checks_each_get_their_own_decision(checker: Checker) -> None:
@@ -109,20 +110,33 @@ def test_concurrent_checks_each_get_their_own_decision(checker: Checker) -> None
 
 
 def test_an_engine_failure_is_an_error_never_a_decision(checker: Checker, monkeypatch: pytest.MonkeyPatch) -> None:
-    engine = checker.engine
-    assert isinstance(engine, DurableEngine)
-
     def broken(*_args: Any, **_kwargs: Any) -> None:
         raise RuntimeError("simulated engine fault")
 
-    monkeypatch.setattr(engine._host, "assert_fact", broken)
+    monkeypatch.setattr(dre, "assert_fact", broken)
     with pytest.raises(EngineError, match="simulated engine fault"):
         checker.check(CheckRequest(agency=QL_AGENCY, action="answer_request", facts={"registered": True}))
 
 
 def test_an_engine_that_runs_no_action_is_an_error(checker: Checker, monkeypatch: pytest.MonkeyPatch) -> None:
-    engine = checker.engine
-    assert isinstance(engine, DurableEngine)
-    monkeypatch.setattr(engine._host, "assert_fact", lambda *_a, **_k: None)
+    monkeypatch.setattr(dre, "start_action_for_state", lambda *_a, **_k: None)
     with pytest.raises(EngineError, match="ran no action"):
         checker.check(CheckRequest(agency=QL_AGENCY, action="answer_request", facts={"registered": True}))
+
+
+def test_after_a_failure_midway_the_next_check_is_answered_right(
+    checker: Checker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fault between assert and retract abandons the session; the next check starts a clean one."""
+    unregistered = CheckRequest(
+        agency=QL_AGENCY, action="answer_request", facts={"registered": False}, as_of=dt.date(2025, 10, 1)
+    )
+    expected = checker.check(unregistered).breached_rules
+    with monkeypatch.context() as patch:
+        patch.setattr(dre, "complete_and_start_action", lambda *_a: (_ for _ in ()).throw(RuntimeError("fault")))
+        with pytest.raises(EngineError, match="fault"):
+            checker.check(unregistered)
+    assert checker.check(unregistered).breached_rules == expected
+    registered = unregistered.model_copy(update={"facts": {"registered": True}})
+    assert "QL-5-9.not-registered" not in checker.check(registered).breached_rules
+    assert checker.engine.session_facts("QL", "answer_request") == []  # type: ignore[attr-defined]

@@ -25,15 +25,16 @@ function call(client, method, request) {
   });
 }
 
-// google.protobuf.Struct from a plain object, as the wire format wants it.
+// google.protobuf.Struct from a plain object. protobufjs describes the well-known types
+// itself, with camelCase field names even when keepCase is set for our own messages.
 function toStruct(object) {
   const value = (v) => {
-    if (v === null) return { null_value: "NULL_VALUE" };
-    if (Array.isArray(v)) return { list_value: { values: v.map(value) } };
-    if (typeof v === "object") return { struct_value: toStruct(v) };
-    if (typeof v === "boolean") return { bool_value: v };
-    if (typeof v === "number") return { number_value: v };
-    return { string_value: String(v) };
+    if (v === null) return { nullValue: "NULL_VALUE" };
+    if (Array.isArray(v)) return { listValue: { values: v.map(value) } };
+    if (typeof v === "object") return { structValue: toStruct(v) };
+    if (typeof v === "boolean") return { boolValue: v };
+    if (typeof v === "number") return { numberValue: v };
+    return { stringValue: String(v) };
   };
   const fields = {};
   for (const [k, v] of Object.entries(object)) fields[k] = value(v);

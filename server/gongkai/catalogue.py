@@ -111,8 +111,17 @@ def check_against_source(catalogue: Catalogue, source_text: str) -> None:
         raise CatalogueError("; ".join(problems))
 
 
+# libyaml's parser when PyYAML has it (the usual wheels do): start-up is mostly reading YAML,
+# and the pure-Python parser took three times as long (BENCHMARKS.md). Same safe subset.
+SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def safe_load(text: str) -> object:
+    return yaml.load(text, Loader=SafeLoader)  # a safe loader, C or Python
+
+
 def load_catalogue(path: Path, sources_dir: Path) -> Catalogue:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = safe_load(path.read_text(encoding="utf-8"))
     catalogue = Catalogue.model_validate(data)
     source = (sources_dir / catalogue.document.source).read_text(encoding="utf-8")
     check_against_source(catalogue, source)

@@ -16,6 +16,7 @@ from gongkai.compiler import AS_OF_DAY, TRUE, UNKNOWN, CompiledDeadline, Compile
 from gongkai.conflicts import conflicts_for
 from gongkai.decision import (
     AppliedPack,
+    Conflict,
     Decision,
     Finding,
     Obligation,
@@ -36,7 +37,7 @@ class CheckRequest(BaseModel):
 
     request_id: str | None = Field(default=None, max_length=100)
     agency: Agency
-    action: str
+    action: str = Field(max_length=100)
     facts: dict[str, Any] = Field(default_factory=dict)
     as_of: dt.date | None = None  # default: the date of the action, else today
 
@@ -69,12 +70,20 @@ class Checker:
         self.lawbook = lawbook
         self.engine = engine
         self._today = today
+        # Lookups a check would otherwise repeat, each over every pack or rule (see BENCHMARKS.md):
+        self._binding: dict[tuple[str, str, str], list[Pack]] = {}  # agency → packs binding it
+        self._conflicts: dict[tuple[tuple[str, ...], str], list[Conflict]] = {}  # packs, action → conflicts
+        self._rules: dict[tuple[str, str], list[CompiledRule]] = {}  # action, pack → its rules, in order
+        for action, rules in lawbook.by_action.items():
+            for r in rules:
+                self._rules.setdefault((action, r.pack.code), []).append(r)
+        self._sources = {cl.id: (p, cl) for p in lawbook.packs for cl in p.catalogue.clauses}
 
     def check(self, request: CheckRequest) -> Decision:
         started = time.perf_counter_ns()
         model = ACTIONS.get(request.action)
         if model is None:
-            raise BadInput("action", f"unknown action kind {request.action!r}; known: {', '.join(ACTIONS)}")
+            raise BadInput("action", f"unknown action kind {request.action[:60]!r}; known: {', '.join(ACTIONS)}")
         try:
             typed = model.model_validate(request.facts)
         except ValidationError as exc:
@@ -83,11 +92,11 @@ class Checker:
             jurisdiction = division_path(request.agency.division_code)
         except UnknownDivision as exc:
             raise BadInput("agency.division_code", str(exc)) from exc
-        binding = binding_packs(self.lawbook.packs, request.agency)
+        binding = self._binding_packs(request.agency)
         if not binding:
             raise BadInput(
                 "agency",
-                f"no rule pack binds {request.agency.name!r} ({request.agency.division_code}, "
+                f"no rule pack binds {request.agency.name[:60]!r} ({request.agency.division_code}, "
                 f"{request.agency.kind.value}); known: {known_agencies(self.lawbook.packs)}",
             )
         as_of = request.as_of or typed.action_date() or self._today or dt.date.today()
@@ -102,10 +111,7 @@ class Checker:
         fired = self.engine.fire(request.action, facts, [p.code for p in binding])
         engine_micros = (time.perf_counter_ns() - engine_started) // 1000
 
-        codes = {p.code for p in in_force}
-        rules = [
-            r for r in self.lawbook.by_action.get(request.action, []) if r.pack.code in codes and r.in_force(as_of)
-        ]
+        rules = [r for p in in_force for r in self._rules.get((request.action, p.code), ()) if r.in_force(as_of)]
         findings = [self._finding(r, facts, vocab) for r in rules if r.key + TRUE in fired]
         undecided = [
             Undecided(
@@ -147,7 +153,7 @@ class Checker:
                 )
                 for p in in_force
             ],
-            conflicts=conflicts_for(self.lawbook, in_force, request.action),
+            conflicts=self._conflicts_for(in_force, request.action),
             rules_applied=[r.id for r in rules],
             ruleset_version=self.lawbook.version,
             warnings=warnings,
@@ -155,13 +161,30 @@ class Checker:
             total_micros=(time.perf_counter_ns() - started) // 1000,
         )
 
+    def _binding_packs(self, agency: Agency) -> list[Pack]:
+        key = (agency.division_code, agency.kind.value, agency.name)
+        found = self._binding.get(key)
+        if found is None:
+            if len(self._binding) >= 10_000:  # many distinct agencies: start over rather than grow
+                self._binding.clear()
+            found = self._binding[key] = binding_packs(self.lawbook.packs, agency)
+        return found
+
+    def _conflicts_for(self, packs: list[Pack], action: str) -> list[Conflict]:
+        key = (tuple(p.code for p in packs), action)
+        found = self._conflicts.get(key)
+        if found is None:
+            found = self._conflicts[key] = conflicts_for(self.lawbook, packs, action)
+        return list(found)  # the Conflict models are shared: nothing changes them
+
     def _deadlines(
         self, action: str, packs: list[Pack], facts: dict[str, Any], as_of: dt.date, calendar: WorkingDayCalendar
     ) -> dict[CompiledDeadline, DeadlineResult]:
         """Compute the packs' deadlines for the action, adding ``<id>_due``/``<id>_overdue`` to the facts."""
         results = {}
+        codes = {p.code for p in packs}
         for d in self.lawbook.deadlines.get(action, []):
-            if d.pack not in packs:
+            if d.pack.code not in codes:
                 continue
             result = compute_deadline(d.deadline, d.parameter, facts, as_of, calendar)
             if result is not None:
@@ -173,7 +196,7 @@ class Checker:
 
     def _finding(self, compiled: CompiledRule, facts: dict[str, Any], vocab: dict[str, FactInfo]) -> Finding:
         rule = compiled.rule
-        pack, clause = self.lawbook.clause(rule.clauses[0])
+        pack, clause = self._sources.get(rule.clauses[0]) or self.lawbook.clause(rule.clauses[0])
         return Finding(
             rule_id=rule.id,
             clause_id=clause.id,

@@ -88,13 +88,19 @@ def checker_or_fail(rules_dir: Path | None) -> Checker:
 @cli.command()
 @click.option("--host", default=None, help="address to listen on (env GONGKAI_HOST; default 127.0.0.1)")
 @click.option("--port", type=int, default=None, help="port to listen on (env GONGKAI_PORT; default 50051)")
+@click.option(
+    "--workers",
+    type=int,
+    default=None,
+    help="processes serving the port, each with its own engine (env GONGKAI_WORKERS; default 1; one per core)",
+)
 @rules_dir_option
-def serve(host: str | None, port: int | None, rules_dir: Path | None) -> None:
+def serve(host: str | None, port: int | None, workers: int | None, rules_dir: Path | None) -> None:
     """Serve the gRPC API until SIGTERM or SIGINT."""
     from gongkai.server import serve as run  # grpc is needed only here
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    settings = settings_or_fail(EXIT_CANNOT_START, host=host, port=port, rules_dir=rules_dir)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s")
+    settings = settings_or_fail(EXIT_CANNOT_START, host=host, port=port, workers=workers, rules_dir=rules_dir)
     sys.exit(run(settings))
 
 

@@ -108,27 +108,44 @@ class Lawbook:
         depth = 1 + max((r.stage for r in rules), default=-1)
         return [[r for r in rules if r.stage == n] for n in range(depth)]
 
-    def engine_rulesets(self) -> dict[tuple[str, str, int], dict[str, Json]]:
-        """Per (pack, action kind, stage): engine rule name → durable-rules condition on ``m``.
+    def engine_rulesets(self) -> dict[tuple[str, str, int], list[dict[str, Json]]]:
+        """Per (pack, action kind, stage): the engine rules, engine rule name → durable-rules
+        condition on ``m``, in one or more parts (durable-rules rulesets).
 
         ``<key>#T~k`` holds when the rule's breach condition is definitely true, ``<key>#U~k``
         when it cannot be decided; deadline applicability joins stage 0. A check asserts
-        only into the rulesets of the packs that bind its agency.
+        only into the rulesets of the packs that bind its agency. A part holds at most
+        RULES_PER_PART engine rules: durable-rules refuses a ruleset in which more than 128
+        tests branch from one node (error 107), and every rule branches from the ``kind`` test.
         """
-        rulesets: dict[tuple[str, str, int], dict[str, Json]] = {}
+        grouped: dict[tuple[str, str, int], list[dict[str, Json]]] = {}
         for pack in self.packs:
             for action in self.vocabulary:
                 for stage, rules in enumerate(self.stages(action, pack.code)):
-                    ruleset = rulesets.setdefault((pack.code, action, stage), {})
+                    groups = grouped.setdefault((pack.code, action, stage), [])
                     for rule in rules:
-                        ruleset.update(engine_rules(action, rule.key + TRUE, rule.engine_condition, T))
-                        ruleset.update(engine_rules(action, rule.key + UNKNOWN, rule.engine_condition, U))
+                        group = engine_rules(action, rule.key + TRUE, rule.engine_condition, T)
+                        group.update(engine_rules(action, rule.key + UNKNOWN, rule.engine_condition, U))
+                        groups.append(group)
                 for d in self.deadlines.get(action, []):
                     if d.pack is pack and d.applies_if is not None:
-                        rulesets.setdefault((pack.code, action, 0), {}).update(
+                        grouped.setdefault((pack.code, action, 0), []).append(
                             engine_rules(action, d.engine_id + TRUE, d.applies_if, T)
                         )
-        return rulesets
+        return {key: _parts(groups) for key, groups in grouped.items()}
+
+
+RULES_PER_PART = 120
+
+
+def _parts(groups: list[dict[str, Json]]) -> list[dict[str, Json]]:
+    """Pack each rule's engine rules (never split) into parts of at most RULES_PER_PART."""
+    parts: list[dict[str, Json]] = [{}]
+    for group in groups:
+        if parts[-1] and len(parts[-1]) + len(group) > RULES_PER_PART:
+            parts.append({})
+        parts[-1].update(group)
+    return parts
 
 
 def vocabulary_for(action: str) -> dict[str, FactInfo]:

@@ -24,6 +24,9 @@ class Settings(BaseModel):
     max_batch: int = Field(default=1000, ge=1)  # actions per CheckBatch
     thread_pool: int = Field(default=8, ge=1)
     grace_seconds: float = Field(default=10.0, ge=0)  # in-flight calls finish on SIGTERM
+    # Processes serving the port (SO_REUSEPORT), each with its own engine: the engine never
+    # releases the GIL, so throughput grows with processes, not threads. One per core.
+    workers: int = Field(default=1, ge=1, le=64)
     # The decision log: an SQLite file (and its key) in data_dir, created on first start;
     # PostgreSQL instead when database_url is given (the key stays in data_dir).
     data_dir: Path = Path("var")

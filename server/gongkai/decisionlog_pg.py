@@ -31,13 +31,22 @@ class PostgresStore:
             conn.execute(SCHEMA)
 
     def append(self, make: Any) -> Entry:
+        return self.append_many([make])[0]
+
+    def append_many(self, makes: list[Any]) -> list[Entry]:
+        entries = []
         with self._pool.connection() as conn, conn.transaction():
             # the head row's lock serialises writers across every replica
             seq, mac = conn.execute("SELECT seq, mac FROM log_head WHERE id = 1 FOR UPDATE").fetchone()
-            entry = make(seq + 1, mac)
-            conn.execute(f"INSERT INTO decisions ({COLUMNS}) VALUES ({', '.join(['%s'] * 13)})", _entry_params(entry))
-            conn.execute("UPDATE log_head SET seq = %s, mac = %s WHERE id = 1", (entry.seq, entry.mac))
-        return entry
+            for make in makes:
+                entry = make(seq + 1, mac)
+                conn.execute(
+                    f"INSERT INTO decisions ({COLUMNS}) VALUES ({', '.join(['%s'] * 13)})", _entry_params(entry)
+                )
+                seq, mac = entry.seq, entry.mac
+                entries.append(entry)
+            conn.execute("UPDATE log_head SET seq = %s, mac = %s WHERE id = 1", (seq, mac))
+        return entries
 
     def _query(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         with self._pool.connection() as conn:

@@ -1,42 +1,66 @@
 """durable-rules behind one small interface.
 
-durable-rules 2.0.28 is unmaintained and has sharp edges (see the project notes): its Host
-starts timer threads that run actions on the wrong thread and walk freed state; deleting a
-session where no action ran crashes the process; 1,024 live sessions per ruleset at most;
-the C extension never releases the GIL. So: one Host per process with the timer threads
-never started, a catch-all rule so that some action always runs, one fact per check in a
-fresh session deleted in ``finally``, and a lock around the engine (threads could add no
-throughput anyway, and it keeps at most one live session).
+durable-rules 2.0.28 is unmaintained and has sharp edges (see the project notes): its
+Python Host starts timer threads that run actions on the wrong thread and walk freed state;
+deleting a session where no action ran crashes the process; 1,024 live sessions per
+ruleset at most; the C extension never releases the GIL. Its Python layer is also where
+most of the time went: a Closure, two JSON round trips and an ``update_state`` per fired
+rule, and a fresh session per check, whose creation allocates and clears frame pools for
+every rule of the ruleset (~0.3 µs × rules, whatever fires).
+
+So we drive the C engine (``durable_rules_engine``, the module durable.engine itself calls)
+directly, and it still decides every rule:
+  - one long-lived session per ruleset; a check asserts one fact with a fixed id, takes the
+    names of the rules that fired (``start_action_for_state`` / ``complete_and_start_action``),
+    then retracts the fact, which leaves the session as it was (a test checks);
+  - no Python action runs and no state is written back, so there are no timer threads to
+    avoid and nothing runs on another thread;
+  - a catch-all rule fires on every fact: no catch-all, no answer (fail closed);
+  - any error abandons the session (a new one is started; the old one is deleted only if an
+    action ever ran in it, as deleting one where none ran crashes the process);
+  - a lock around each ruleset's session: the C calls of one check must not interleave.
 """
 
 from __future__ import annotations
 
-import copy
 import itertools
+import json
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from durable import engine as durable
+import durable_rules_engine as dre
 
 from gongkai.compiler import DISJUNCT, TRUE, UNKNOWN, Lawbook, breach_field
 from gongkai.vocabulary import FactInfo, FactType
 
 CATCH_ALL = "#catch-all"
+FACT_ID = "f"  # every check asserts the same id, and retracts it before the next
+RESERVED = ("sid", "id", "kind")  # fields durable-rules or we use; no fact may take them
+OK = 0  # durable-rules result codes of assert_fact: 1 not handled, 2 already observed, 3 deferred
 
 
 class EngineError(RuntimeError):
     """The engine failed; a check must fail closed, never answer COMPLIANT."""
 
 
-class _Host(durable.Host):
-    def _run(self) -> None:  # no timer threads: every action runs on the calling thread
-        return None
+@dataclass
+class _Ruleset:
+    """One compiled ruleset in the C engine and its long-lived session."""
+
+    name: str
+    action: str
+    handle: int
+    logical: dict[str, str]  # engine rule name → logical name (``<key>#T``), catch-all included
+    sid: str = "0"
+    acted: bool = False  # an action ran in this session: only then may it be deleted
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 class DurableEngine:
-    """Evaluate compiled rulesets: one per action kind and stage, one assert each.
+    """Evaluate compiled rulesets: one per pack, action kind and stage, one assert each.
 
     Stage 0 rules read only facts; a rule that reads another's verdict (``breached(X)``)
     runs in a later stage, with each earlier verdict laid into the fact as "T", "F" or "U".
@@ -44,81 +68,130 @@ class DurableEngine:
 
     def __init__(self, lawbook: Lawbook) -> None:
         self._lawbook = lawbook
-        self._host = _Host()
-        self._lock = threading.Lock()
         self._sids = itertools.count(1)
-        self._fired: list[str] = []
-        self._names: dict[tuple[str, str, int], str] = {}
-        definitions = {}
-        for (pack, action, stage), rules in lawbook.engine_rulesets().items():
-            self._names[pack, action, stage] = f"{pack}.{action}.{stage}@{lawbook.version}"
-            definitions[self._names[pack, action, stage]] = self._definition(action, rules)
-        try:
-            self._host.register_rulesets(definitions)
-        except Exception as exc:  # durable raises bare Exceptions for bad definitions
-            raise EngineError(f"durable-rules rejected the rulesets: {exc}") from exc
-
-    def _definition(self, action: str, rules: dict[str, Any]) -> dict[str, Any]:
-        definition = {
-            rule: {"all": [{"m": copy.deepcopy(cond)}], "run": self._record(rule)} for rule, cond in rules.items()
+        self._rulesets: dict[tuple[str, str, int], list[_Ruleset]] = {}
+        for action, vocab in lawbook.vocabulary.items():
+            taken = [name for name in vocab if name in RESERVED]
+            if taken:
+                raise EngineError(f"{action}: facts named {taken} clash with durable-rules' own fields")
+        for (pack, action, stage), parts in lawbook.engine_rulesets().items():
+            for part, rules in enumerate(parts):
+                name = f"{pack}.{action}.{stage}.{part}@{lawbook.version}"
+                definition = {rule: {"all": [{"m": cond}]} for rule, cond in rules.items()}
+                definition[CATCH_ALL] = {"all": [{"m": {"kind": action}}]}
+                try:
+                    handle = dre.create_ruleset(name, json.dumps(definition, ensure_ascii=False))
+                except Exception as exc:  # the C engine rejects a definition with a bare error code
+                    raise EngineError(f"durable-rules rejected ruleset {name}: {exc}") from exc
+                logical = {rule: rule.split(DISJUNCT, 1)[0] for rule in definition}
+                self._rulesets.setdefault((pack, action, stage), []).append(_Ruleset(name, action, handle, logical))
+        self._layouts = {action: layout(vocab) for action, vocab in lawbook.vocabulary.items()}
+        # per action and pack, per stage: the rules later stages read, as (T name, U name, field)
+        self._stages = {
+            (action, pack): [
+                [(r.key + TRUE, r.key + UNKNOWN, breach_field(r.key)) for r in rules]
+                for rules in lawbook.stages(action, pack)
+            ]
+            for pack in {p.code for p in lawbook.packs}
+            for action in lawbook.vocabulary
         }
-        definition[CATCH_ALL] = {"all": [{"m": {"kind": action}}], "run": self._record(CATCH_ALL)}
-        return definition
-
-    def _record(self, name: str) -> Callable[[Any], None]:
-        logical = name.split(DISJUNCT, 1)[0]
-
-        def action(_closure: Any) -> None:
-            self._fired.append(logical)
-
-        return action
 
     def fire(self, action: str, facts: dict[str, Any], packs: Sequence[str]) -> set[str]:
         """Names of the rule versions that hold: ``<key>#T`` (breached), ``<key>#U`` (undecided),
         and ``@<pack>.<deadline>#T`` (the deadline applies), for the given packs only."""
-        fact = engine_fact(facts, self._lawbook.vocabulary[action])
+        fact = engine_fact(facts, self._lawbook.vocabulary[action], self._layouts[action])
+        fact["kind"] = action
+        body = json.dumps(fact)[:-1]  # '{…' without its closing brace: the per-assert fields follow
         result: set[str] = set()
         for pack in packs:
-            stages = self._lawbook.stages(action, pack)
+            stages = self._stages.get((action, pack), [])
             # a pack with deadlines but no rules for the action still has a stage 0
-            count = max(len(stages), 1 if (pack, action, 0) in self._names else 0)
+            count = max(len(stages), 1 if (pack, action, 0) in self._rulesets else 0)
+            verdicts = ""
             for stage in range(count):
-                fired = self._assert(self._names[pack, action, stage], action, fact)
+                fired = set().union(
+                    *(self._assert(part, body + verdicts) for part in self._rulesets[pack, action, stage])
+                )
                 result |= fired
-                for r in stages[stage] if stage < len(stages) else []:  # read by later stages
-                    verdict = "T" if r.key + TRUE in fired else "U" if r.key + UNKNOWN in fired else "F"
-                    fact[breach_field(r.key)] = verdict
+                if stage + 1 < count:  # lay this stage's verdicts into the fact for the next
+                    for true, unknown, name in stages[stage]:
+                        verdict = "T" if true in fired else "U" if unknown in fired else "F"
+                        verdicts += f',"{name}":"{verdict}"'
         return result
 
-    def _assert(self, ruleset: str, action: str, fact: dict[str, Any]) -> set[str]:
-        with self._lock:
-            sid = str(next(self._sids))
-            self._fired = []
+    def _assert(self, ruleset: _Ruleset, body: str) -> set[str]:
+        with ruleset.lock:
             try:
-                self._host.assert_fact(ruleset, {**fact, "sid": sid, "kind": action})
+                fired = self._run(ruleset, f'{body},"sid":"{ruleset.sid}","id":"{FACT_ID}"}}')
             except Exception as exc:
-                raise EngineError(f"durable-rules failed on {action}: {exc}") from exc
-            finally:
-                # Only a session in which an action ran may be deleted: deleting one where
-                # none ran crashes the process (state.c), and one never created raises.
-                if self._fired:
-                    self._host.delete_state(ruleset, sid)
-            fired, self._fired = self._fired, []
+                self._abandon(ruleset)
+                raise EngineError(f"durable-rules failed on {ruleset.name}: {exc}") from exc
         if CATCH_ALL not in fired:
-            raise EngineError(f"durable-rules ran no action for {action}: the answer is unknown")
-        return set(fired) - {CATCH_ALL}
+            raise EngineError(f"durable-rules ran no action for {ruleset.action}: the answer is unknown")
+        fired.discard(CATCH_ALL)
+        return fired
+
+    def _run(self, ruleset: _Ruleset, message: str) -> set[str]:
+        """Assert, collect the rules that fired, retract: the session is left as it was."""
+        handle, logical = ruleset.handle, ruleset.logical
+        code, state = dre.assert_fact(handle, message)
+        if code != OK:
+            raise EngineError(f"assert_fact returned {code} (1 no rule matched, 2 fact already present)")
+        fired: set[str] = set()
+        started = dre.start_action_for_state(handle, state)
+        pending = started[1] if started else None
+        if started:
+            ruleset.acted = True
+        while pending is not None:
+            # a result is {"<rule name>": {...}}: the name is all we need (ours have no quotes)
+            name = pending[2 : pending.index('"', 2)]
+            if name not in logical:
+                raise EngineError(f"unexpected result {pending[:80]!r}")
+            fired.add(logical[name])
+            pending = dre.complete_and_start_action(handle, state)
+        dre.retract_fact(handle, f'{{"sid":"{ruleset.sid}","id":"{FACT_ID}"}}')
+        return fired
+
+    def _abandon(self, ruleset: _Ruleset) -> None:
+        """Start a new session for the ruleset; the old one may hold a fact or a pending action."""
+        old, ruleset.sid = ruleset.sid, str(next(self._sids))
+        if ruleset.acted:
+            ruleset.acted = False
+            try:
+                dre.delete_state(ruleset.handle, old)
+            except Exception:  # the session is abandoned either way
+                return
+
+    def session_facts(self, pack: str, action: str, stage: int = 0) -> list[dict[str, Any]]:
+        """The facts left in a ruleset's session (none between checks): for tests."""
+        facts: list[dict[str, Any]] = []
+        for ruleset in self._rulesets[pack, action, stage]:
+            with ruleset.lock:
+                facts += json.loads(dre.get_facts(ruleset.handle, ruleset.sid))
+        return [f for f in facts if "$s" not in f]  # the engine's own state fact stays
 
 
-def engine_fact(facts: dict[str, Any], vocab: dict[str, FactInfo]) -> dict[str, Any]:
+Layout = dict[str, tuple[str, ...] | None]  # fact name → the options of a list of choices, else None
+
+
+def layout(vocab: dict[str, FactInfo]) -> Layout:
+    """The facts that reach the engine (dates and free text do not), and how each is laid out."""
+    return {
+        name: info.values if info.type is FactType.choices else None for name, info in vocab.items() if info.in_engine
+    }
+
+
+def engine_fact(facts: dict[str, Any], vocab: dict[str, FactInfo], plan: Layout | None = None) -> dict[str, Any]:
     """Lay facts out for durable-rules: typed scalars; a list of choices → one flag per value."""
+    plan = layout(vocab) if plan is None else plan
     out: dict[str, Any] = {}
     for name, value in facts.items():
-        info = vocab.get(name)
-        if info is None or not info.in_engine:
+        if name not in plan:
             continue
-        if info.type is FactType.choices:
+        options = plan[name]
+        if options is not None:
             chosen = {str(v) for v in value}
-            for option in info.values:
+            for option in options:
                 out[f"{name}__{option}"] = option in chosen
         elif isinstance(value, Enum):
             out[name] = str(value.value)

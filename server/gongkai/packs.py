@@ -20,7 +20,7 @@ from typing import TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from gongkai.catalogue import Catalogue, CatalogueError, load_catalogue
+from gongkai.catalogue import Catalogue, CatalogueError, load_catalogue, safe_load
 from gongkai.decision import Severity
 
 RULE_ID = r"^[A-Z]{2,3}-[0-9][A-Za-z0-9.\-]*$"
@@ -165,7 +165,7 @@ class PackError(ValueError):
 
 def _read_yaml(path: Path) -> object:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise PackError(f"{path}: not valid YAML: {exc}") from exc
 

@@ -51,9 +51,9 @@ def assemble(settings: Settings) -> Endpoint:
         options=[
             ("grpc.max_receive_message_length", limit),
             ("grpc.max_send_message_length", limit),
-            # One process per port for now, so a port already taken is an error rather than
-            # silently shared; worker processes (SO_REUSEPORT) will turn this back on.
-            ("grpc.so_reuseport", 0),
+            # One process: a port already taken is an error rather than silently shared.
+            # Worker processes share theirs (SO_REUSEPORT); the supervisor checked it was free.
+            ("grpc.so_reuseport", 1 if settings.workers > 1 else 0),
         ],
     )
     compliance = ComplianceService(settings)
@@ -80,7 +80,17 @@ def create_server(
 
 
 def serve(settings: Settings) -> int:
-    """Listen, load the rules, serve until SIGTERM/SIGINT, drain; return the exit code."""
+    """Serve until SIGTERM/SIGINT, drain; return the exit code. With ``workers`` > 1, that
+    many processes serve the one port, each with its own engine (gongkai/workers.py)."""
+    if settings.workers > 1:
+        from gongkai.workers import supervise
+
+        return supervise(settings, serve_process)
+    return serve_process(settings)
+
+
+def serve_process(settings: Settings, checker: Checker | None = None) -> int:
+    """Listen, load the rules (unless given), serve until SIGTERM/SIGINT, drain; the exit code."""
     stop = threading.Event()
     previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
@@ -91,7 +101,7 @@ def serve(settings: Settings) -> int:
         endpoint.server.start()  # health answers NOT_SERVING while the rules load
         log.info("listening on %s:%d, loading rules from %s", settings.host, endpoint.port, settings.rules_dir)
         try:
-            checker = open_rules(settings.rules_dir)
+            checker = checker or open_rules(settings.rules_dir)
             journal = open_log(settings.data_dir, settings.database_url, settings.log_durability)
         except RulesError as exc:
             endpoint.server.stop(None)

@@ -6,12 +6,13 @@ It fails closed: any error other than bad input is INTERNAL, never a Decision.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import grpc
 
-from gongkai.checker import BadInput, Checker
+from gongkai.checker import BadInput, Checker, CheckRequest
 from gongkai.config import Settings
 from gongkai.convert import (
     action_to_proto,
@@ -21,6 +22,7 @@ from gongkai.convert import (
     request_data,
     rule_to_proto,
 )
+from gongkai.decision import Decision
 from gongkai.decisionlog import DecisionLog, Filters, LogError
 from gongkai.describe import RuleNotFound, action_views, rule_view, rule_views
 from gongkai.v1 import gongkai_pb2 as pb
@@ -46,33 +48,60 @@ class Problem:
         return pb.CheckError(code=self.code.name, field=self.field, message=self.message)
 
 
+def _no_op() -> None:
+    return None
+
+
 def check_one(checker: Checker, msg: pb.CheckRequest, journal: DecisionLog | None) -> pb.Decision | Problem:
     """Check one request; record the decision (or the rejection) before answering."""
+    return check_many(checker, [msg], journal)[0]
+
+
+def check_many(
+    checker: Checker,
+    msgs: Sequence[pb.CheckRequest],
+    journal: DecisionLog | None,
+    before_each: Callable[[], None] = _no_op,
+) -> list[pb.Decision | Problem]:
+    """Check each request, then record every decision and rejection in one transaction
+    (one wait for the disk per batch, not per action), then answer: nothing is answered
+    that is not logged."""
+    outcomes = []
+    for msg in msgs:
+        before_each()
+        outcomes.append(_decide(checker, msg))
+    if journal is not None:
+        try:
+            journal.record_many([_record(journal, checker, msg, o) for msg, o in zip(msgs, outcomes, strict=True)])
+        except LogError:
+            log.exception("%d decisions not logged (request_id=%r …)", len(msgs), msgs[0].request_id)
+            return [UNLOGGED] * len(msgs)
+    return [decision_to_proto(result) if isinstance(result, Decision) else result for _, result in outcomes]
+
+
+def _decide(checker: Checker, msg: pb.CheckRequest) -> tuple[CheckRequest | None, Decision | Problem]:
     try:
         request = check_request_from_proto(msg)
-        decision = checker.check(request)
+        return request, checker.check(request)
     except BadInput as exc:
-        problem = Problem(grpc.StatusCode.INVALID_ARGUMENT, exc.field, exc.message)
+        return None, Problem(grpc.StatusCode.INVALID_ARGUMENT, exc.field, exc.message)
     except Exception:  # EngineError or a bug: no answer rather than a wrong one
         log.exception("check failed (request_id=%r, action=%r)", msg.request_id, msg.action)
-        problem = Problem(grpc.StatusCode.INTERNAL, "", "internal error: the action was not checked")
-    else:
-        try:
-            if journal is not None:
-                journal.record_decision(request, decision)
-        except LogError:
-            log.exception("decision not logged (request_id=%r)", decision.request_id)
-            return UNLOGGED
-        return decision_to_proto(decision)
-    try:
-        if journal is not None:
-            journal.record_rejection(
-                request_data(msg), checker.lawbook.version, problem.code.name, problem.field, problem.message
-            )
-    except LogError:
-        log.exception("rejection not logged (request_id=%r)", msg.request_id)
-        return UNLOGGED
-    return problem
+        return None, Problem(grpc.StatusCode.INTERNAL, "", "internal error: the action was not checked")
+
+
+def _record(
+    journal: DecisionLog,
+    checker: Checker,
+    msg: pb.CheckRequest,
+    outcome: tuple[CheckRequest | None, Decision | Problem],
+) -> dict[str, Any]:
+    request, result = outcome
+    if isinstance(result, Decision):
+        return journal.decision_fields(request, result)
+    return journal.rejection_fields(
+        request_data(msg), checker.lawbook.version, result.code.name, result.field, result.message
+    )
 
 
 # A decision that could not be logged is not given: it could never be shown later.
@@ -113,9 +142,8 @@ class ComplianceService(pb_grpc.ComplianceServicer):
                 f"requests: at most {self._max_batch} actions per batch (got {len(request.requests)})",
             )
         response = pb.CheckBatchResponse()
-        for item in request.requests:
-            _require_time(context)  # the caller stops waiting: stop checking
-            result = check_one(checker, item, self.journal)
+        # the caller stops waiting: stop checking (before anything is logged or answered)
+        for result in check_many(checker, request.requests, self.journal, lambda: _require_time(context)):
             if isinstance(result, Problem):
                 response.results.add(error=result.to_proto())
             else:

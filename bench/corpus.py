@@ -1,0 +1,165 @@
+"""Shared by the benchmarks: the requests they send, the machine they ran on, and statistics.
+
+The requests are the scenarios of features/ (what legal staff wrote, every pack and action
+kind, compliant, breached and incomplete), replayed as plain check requests. The corpus
+grows with the feature files, so the benchmarks measure whatever rules are there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import statistics
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from gongkai import scenarios as phrases
+from gongkai.checker import BadInput, Checker, CheckRequest
+from gongkai.compiler import Lawbook
+from gongkai.config import default_rules_dir
+
+ROOT = Path(__file__).resolve().parent.parent
+FEATURES = ROOT / "features"
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str  # file:line of the scenario
+    pack: str  # the document code the feature file is filed under
+    request: dict[str, Any]  # JSON-shaped, as a client sends it
+
+    @property
+    def action(self) -> str:
+        return str(self.request["action"])
+
+
+def _pattern(phrase: str) -> re.Pattern[str]:
+    return re.compile("^" + re.sub(r"\\\{(\w+)\\\}", r'(?P<\1>[^"]*)', re.escape(phrase)) + "$")
+
+
+AGENCY, ACTION, AS_OF, UNKNOWN = (
+    _pattern(p) for p in (phrases.AGENCY, phrases.ACTION, phrases.AS_OF, phrases.UNKNOWN_FACT)
+)
+
+
+def scenario_requests(lawbook: Lawbook, features: Path = FEATURES) -> list[Case]:
+    """Every scenario of the feature files as a request (steps read as tests/test_features.py does)."""
+    cases = []
+    for sc in phrases.read_features(features):
+        request: dict[str, Any] = {"facts": {}}
+        try:
+            for i, step in enumerate(sc.steps):
+                if m := AGENCY.match(step):
+                    kind = phrases.agency_kind(m["kind"])
+                    request["agency"] = {"name": m["name"], "division_code": m["code"], "kind": kind}
+                elif m := ACTION.match(step):
+                    request["action"] = phrases.action_kind(m["action"])
+                elif step == phrases.FACTS and i in sc.tables:
+                    vocab = lawbook.vocabulary[request["action"]]
+                    request["facts"].update(phrases.facts_from_rows(sc.tables[i], vocab))
+                elif m := AS_OF.match(step):
+                    request["as_of"] = m["date"]
+                elif m := UNKNOWN.match(step):
+                    vocab = lawbook.vocabulary[request["action"]]
+                    request["facts"].pop(phrases.fact_name(m["fact"], vocab), None)
+        except (phrases.ScenarioError, KeyError):
+            continue
+        if "agency" in request and "action" in request:
+            pack = sc.file.relative_to(features).parts[0]
+            cases.append(Case(f"{sc.file.relative_to(features)}:{sc.line}", pack, _jsonable(request)))
+    return cases
+
+
+def _jsonable(request: dict[str, Any]) -> dict[str, Any]:
+    """Dates and numbers as a JSON client would send them."""
+    facts = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in request["facts"].items()}
+    return {**request, "facts": facts}
+
+
+def decidable(checker: Checker, cases: list[Case]) -> list[Case]:
+    """The cases the checker answers with a decision (scenarios of bad input are left out)."""
+    kept = []
+    for case in cases:
+        try:
+            checker.check(CheckRequest.model_validate(case.request))
+        except BadInput:
+            continue
+        kept.append(case)
+    return kept
+
+
+def corpus(checker: Checker, features: Path = FEATURES) -> list[Case]:
+    cases = decidable(checker, scenario_requests(checker.lawbook, features))
+    if not cases:
+        sys.exit("bench: no feature scenario gives a decision; nothing to measure")
+    return cases
+
+
+def add_source_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--rules-dir", type=Path, default=default_rules_dir(), help="rule packs (default: those shipped with gongkai)"
+    )
+    parser.add_argument("--features", type=Path, default=FEATURES, help="feature files the requests come from")
+
+
+# --- reporting -----------------------------------------------------------------------
+
+
+def machine() -> str:
+    """Cores, memory, CPU and Python: printed at the top of every benchmark."""
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+        mem_kib = next(
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        )
+    except (OSError, StopIteration):
+        mem_kib = 0
+    return (
+        f"{os.cpu_count()} cores ({model}), {mem_kib / 1024 / 1024:.1f} GiB memory, "
+        f"Python {platform.python_version()} on {platform.system()} {platform.release()}"
+    )
+
+
+def percentile(values: list[float], p: float) -> float:
+    """The p-th percentile (nearest rank) of values."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), round(p / 100 * len(ordered) + 0.5)))
+    return ordered[rank - 1]
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def rss_mib(pid: int | str = "self") -> float:
+    for line in Path(f"/proc/{pid}/status").read_text(encoding="ascii").splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def table(header: list[str], rows: list[list[Any]]) -> str:
+    """A Markdown table (pasted as is into BENCHMARKS.md)."""
+    cells = [[str(h) for h in header], *[[_cell(v) for v in row] for row in rows]]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
+    lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |" for row in cells]
+    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return "\n".join(lines)
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:,.1f}" if abs(value) >= 10 else f"{value:.2f}"
+    return str(value)

@@ -1,0 +1,101 @@
+"""Unary Check over gRPC: throughput and latency at several offered loads, side by side with a
+bare grpcio echo server returning a reply of the same size (the transport's limit here).
+
+Run: python bench/service.py [--workers 1] [--seconds 5] [--log-durability full]
+Each server runs as its own process (``gongkai serve``, with its decision log in a temporary
+directory; ``bench/load.py echo``), the load generator in another. First a closed loop
+(--in-flight calls at once) finds the maximum sustainable throughput; then open loops offer
+25 %, 50 %, 75 % and 100 % of it, with latency measured from when each call was due.
+Targets: gongkai's maximum ≥ 60 % of the echo server's; p99 ≤ 5 ms at half of gongkai's maximum.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import tempfile
+from pathlib import Path
+
+from corpus import add_source_options, corpus, machine, percentile, table
+from load import CHECK, Result, generate, start_echo, start_gongkai, stop, wait_ready
+
+from gongkai.convert import check_request_to_proto
+from gongkai.runtime import build_checker
+from gongkai.service import check_one
+
+FRACTIONS = (0.25, 0.5, 0.75, 1.0)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def row(name: str, offered: str, r: Result) -> list[object]:
+    lat = r.latencies_ms
+    return [name, offered, r.per_second, percentile(lat, 50), percentile(lat, 99), r.errors + (r.sent - r.answered)]
+
+
+def measure(name: str, port: int, payloads: list[bytes], args: argparse.Namespace) -> tuple[float, list[list[object]]]:
+    saturated = generate(port, CHECK, payloads, in_flight=args.in_flight, seconds=args.seconds, channels=args.channels)
+    if saturated.first_error:
+        print(f"{name}: errors under load, e.g. {saturated.first_error}")
+    rows = [row(name, f"max (closed loop, {args.in_flight} in flight)", saturated)]
+    for fraction in FRACTIONS:
+        rate = saturated.per_second * fraction
+        r = generate(port, CHECK, payloads, rate=rate, in_flight=2000, seconds=args.seconds, channels=args.channels)
+        rows.append(row(name, f"{fraction:.0%} of max = {rate:,.0f}/s", r))
+    return saturated.per_second, rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, default=1, help="gongkai worker processes (and echo processes)")
+    parser.add_argument("--seconds", type=float, default=5.0, help="length of each load step")
+    parser.add_argument("--in-flight", type=int, default=16, help="calls in flight in the closed loop")
+    parser.add_argument("--channels", type=int, default=8, help="connections the load generator opens")
+    parser.add_argument("--log-durability", default="full", choices=["full", "normal"], help="gongkai's decision log")
+    add_source_options(parser)
+    args = parser.parse_args()
+    print(machine())
+
+    checker = build_checker(args.rules_dir)
+    cases = corpus(checker, args.features)
+    messages = [check_request_to_proto(c.request) for c in cases]
+    payloads = [m.SerializeToString() for m in messages]
+    sizes = [len(check_one(checker, m, None).SerializeToString()) for m in messages]  # type: ignore[union-attr]
+    reply_bytes = round(statistics.mean(sizes))
+    print(
+        f"{len(payloads)} scenario requests, {statistics.mean(len(p) for p in payloads):.0f} bytes each on average; "
+        f"replies {min(sizes)}–{max(sizes)} bytes, the echo server answers {reply_bytes} (their mean)"
+    )
+    print(f"gongkai serve --workers {args.workers}, decision log durability {args.log_durability}")
+
+    results: dict[str, tuple[float, list[list[object]]]] = {}
+    with tempfile.TemporaryDirectory() as data_dir:
+        for name in ("echo", "gongkai"):
+            port = free_port()
+            if name == "echo":
+                process = start_echo(port, reply_bytes, args.workers)
+            else:
+                process = start_gongkai(port, args.workers, Path(data_dir), args.log_durability)
+            try:
+                wait_ready(port, payloads[0], process)
+                results[name] = measure(name, port, payloads, args)
+            finally:
+                stop(process)
+    print(table(["server", "offered load", "answered/s", "p50 ms", "p99 ms", "errors+unanswered"], [
+        r for _, rows in results.values() for r in rows
+    ]))  # fmt: skip
+    echo_max, gongkai_max = results["echo"][0], results["gongkai"][0]
+    half = results["gongkai"][1][FRACTIONS.index(0.5) + 1]
+    print(f"gongkai / echo maximum throughput: {gongkai_max:,.0f} / {echo_max:,.0f} = {gongkai_max / echo_max:.0%}")
+    print(f"gongkai p99 at half its maximum load: {half[4]:.2f} ms (target ≤ 5 ms)")
+    print(f"load average after the run: {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
