@@ -26,6 +26,7 @@ STEPS = [
         ["batch.py", "--log-durability", "normal", "--seconds", "2"],
     ),
     ("memory and cold start", ["memory_startup.py"], ["memory_startup.py", "--checks", "20000", "--starts", "2"]),
+    ("memory per reload", ["reload.py"], ["reload.py", "--reloads", "5"]),
 ]
 
 

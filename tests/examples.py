@@ -15,6 +15,8 @@ ANSWER_FACTS: dict[str, Any] = {
     "answered_on_the_spot": False,
     "extended": False,
     "exemptions": [],
+    "request_circumstances": [],  # 条例: none of 第二十九条、第三十五条、第三十七条、第三十九条、第四十三条
+    "requested_form_followed": True,  # 条例第四十条
     "information_status": "on_request",
     "answer_type": "provided",
     "answered_on": "2025-10-24",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -35,7 +36,26 @@ def start(command: str, port: int, data_dir: Path, *extra: str) -> subprocess.Po
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "GONGKAI_DATA_DIR": str(data_dir)},
+        start_new_session=True,  # its own process group: a failed test can kill the workers too
     )
+
+
+def kill_all(process: subprocess.Popen[str]) -> None:
+    """SIGKILL the supervisor and its workers (SIGKILL is not forwarded: the group is)."""
+    if process.poll() is None or alive_group(process.pid):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+    if process.stdout is not None and not process.stdout.closed:
+        process.communicate(timeout=60)
+    process.wait(timeout=60)
+
+
+def alive_group(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def alive(pid: int) -> bool:
@@ -70,9 +90,7 @@ def test_two_workers_answer_checks_and_all_exit_0_on_sigterm(command: str, tmp_p
         assert "Traceback" not in stderr
         assert not any(alive(pid) for pid in workers)
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
+        kill_all(process)
 
 
 def test_workers_need_a_fixed_port(command: str, tmp_path: Path) -> None:

@@ -16,40 +16,45 @@
       | 已当场答复或者提供 | 否 |
       | 延长了答复期限 | 否 |
       | 不予公开情形 | 无 |
+      | 申请的特殊情形 | 无 |
+      | 已按照申请人要求的形式提供 | 是 |
       | 能够确定该信息的拥有机关 | 否 |
       | 答复已说明理由 | 是 |
       | 答复或者提供信息之日 | 2025-10-10 |
 
   @CN-36 @CN-36-1 @CN-36-2 @CN-36-4 @CN-36-5 @CN-36-6 @CN-36-7
   场景大纲: 按所申请信息的情形作出相应的答复
+    # 关系:本机关怎样持有该信息(第十条)。
     假如 事实如下:
       | 事实 | 值 |
       | 所申请信息的情形 | <情形> |
       | 答复方式 | <答复> |
+      | 本机关与所申请信息的关系 | <关系> |
+      | 法律、法规对该信息的公开权限另有规定 | 否 |
     当 检查该行为
     那么 结论为"<结论>"
     并且 <判定>规则"<规则>"
 
     例子: 答复与情形相符
-      | 情形 | 答复 | 结论 | 判定 | 规则 |
-      | already_proactive | told_where_to_get | 合规 | 未违反 | CN-36-1.already-proactive |
-      | proactive_not_yet | provided | 合规 | 未违反 | CN-36-2.disclosable |
-      | on_request | told_how_where_when | 合规 | 未违反 | CN-36-2.disclosable |
-      | nonexistent | told_nonexistent | 合规 | 未违反 | CN-36-4.nonexistent |
-      | not_responsible | told_not_responsible | 合规 | 未违反 | CN-36-5.not-told |
-      | not_held | told_not_held | 合规 | 未违反 | CN-36-5.not-told |
-      | repeated | told_not_reprocessed | 合规 | 未违反 | CN-36-6.repeated |
-      | special_procedure | told_special_procedure | 合规 | 未违反 | CN-36-7.special-procedure |
+      | 情形 | 答复 | 关系 | 结论 | 判定 | 规则 |
+      | already_proactive | told_where_to_get | made_here | 合规 | 未违反 | CN-36-1.already-proactive |
+      | proactive_not_yet | provided | made_here | 合规 | 未违反 | CN-36-2.disclosable |
+      | on_request | told_how_where_when | made_here | 合规 | 未违反 | CN-36-2.disclosable |
+      | nonexistent | told_nonexistent | not_held | 合规 | 未违反 | CN-36-4.nonexistent |
+      | not_responsible | told_not_responsible | obtained_from_agency | 合规 | 未违反 | CN-36-5.not-told |
+      | not_held | told_not_held | not_held | 合规 | 未违反 | CN-36-5.not-told |
+      | repeated | told_not_reprocessed | made_here | 合规 | 未违反 | CN-36-6.repeated |
+      | special_procedure | told_special_procedure | obtained_from_public | 合规 | 未违反 | CN-36-7.special-procedure |
 
     例子: 答复与情形不符
-      | 情形 | 答复 | 结论 | 判定 | 规则 |
-      | already_proactive | told_nonexistent | 不合规 | 违反 | CN-36-1.already-proactive |
-      | on_request | told_where_to_get | 不合规 | 违反 | CN-36-2.disclosable |
-      | proactive_not_yet | told_nonexistent | 不合规 | 违反 | CN-36-2.disclosable |
-      | nonexistent | told_not_responsible | 不合规 | 违反 | CN-36-4.nonexistent |
-      | not_responsible | told_nonexistent | 不合规 | 违反 | CN-36-5.not-told |
-      | repeated | provided | 不合规 | 违反 | CN-36-6.repeated |
-      | special_procedure | told_nonexistent | 不合规 | 违反 | CN-36-7.special-procedure |
+      | 情形 | 答复 | 关系 | 结论 | 判定 | 规则 |
+      | already_proactive | told_nonexistent | made_here | 不合规 | 违反 | CN-36-1.already-proactive |
+      | on_request | told_where_to_get | made_here | 不合规 | 违反 | CN-36-2.disclosable |
+      | proactive_not_yet | told_nonexistent | made_here | 不合规 | 违反 | CN-36-2.disclosable |
+      | nonexistent | told_not_responsible | not_held | 不合规 | 违反 | CN-36-4.nonexistent |
+      | not_responsible | told_nonexistent | obtained_from_agency | 不合规 | 违反 | CN-36-5.not-told |
+      | repeated | provided | made_here | 不合规 | 违反 | CN-36-6.repeated |
+      | special_procedure | told_nonexistent | obtained_from_public | 不合规 | 违反 | CN-36-7.special-procedure |
 
   # --- 第三十六条第(五)项: 不属于本机关负责公开 ------------------------------------------------
 
@@ -71,6 +76,8 @@
       | 事实 | 值 |
       | 所申请信息的情形 | 不属于本行政机关负责公开的(条例第三十六条第五项) |
       | 答复方式 | 告知不属于本机关负责公开 |
+      | 本机关与所申请信息的关系 | 本机关从其他行政机关获取 |
+      | 法律、法规对该信息的公开权限另有规定 | 否 |
     当 检查该行为
     那么 结论为"合规"
     并且 未违反规则"CN-36-5.reasons-not-given"
@@ -207,12 +214,18 @@
       | 不予公开情形 | 属于商业秘密或者公开后可能导致商业秘密被泄露 |
       | 有关单位和个人同意公开 | <同意> |
       | 行政机关认为不公开会对公共利益造成重大影响 | <公共利益> |
+      | 第三方收到书面征求意见书之日 | 2025-09-28 |
+      | 第三方提出意见之日 | 2025-09-30 |
+      | 第三方不同意公开 | <不同意> |
+      | 第三方不同意公开有合理理由 | 否 |
+      | 已将决定公开的政府信息内容和理由书面告知第三方 | 是 |
     当 检查该行为
     那么 结论为"<结论>"
     并且 <判定>规则"CN-15.third-party-information-provided"
 
+    # 已依第三十二条书面征求第三方意见(9月28日收到,9月30日回复)。
     例子:
-      | 同意 | 公共利益 | 结论 | 判定 |
-      | 否 | 否 | 不合规 | 违反 |
-      | 是 | 否 | 合规 | 未违反 |
-      | 否 | 是 | 合规 | 未违反 |
+      | 同意 | 公共利益 | 不同意 | 结论 | 判定 |
+      | 否 | 否 | 是 | 不合规 | 违反 |
+      | 是 | 否 | 否 | 合规 | 未违反 |
+      | 否 | 是 | 是 | 合规 | 未违反 |

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from enum import Enum
 from typing import Any, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from gongkai.agencies import Agency, UnknownDivision, binding_packs, division_path, known_agencies
 from gongkai.compiler import AS_OF_DAY, TRUE, UNKNOWN, CompiledDeadline, CompiledRule, Lawbook
@@ -27,6 +27,7 @@ from gongkai.decision import (
 )
 from gongkai.derive import DeadlineResult, apply_derivations, compute_deadline, extension_of, period_text
 from gongkai.facts import ACTIONS
+from gongkai.facts.base import EARLIEST, LATEST
 from gongkai.packs import Pack
 from gongkai.vocabulary import FactInfo
 from gongkai.workdays import WorkingDayCalendar
@@ -40,6 +41,13 @@ class CheckRequest(BaseModel):
     action: str = Field(max_length=100)
     facts: dict[str, Any] = Field(default_factory=dict)
     as_of: dt.date | None = None  # default: the date of the action, else today
+
+    @field_validator("as_of")
+    @classmethod
+    def _as_of_in_range(cls, value: dt.date | None) -> dt.date | None:
+        if value is not None and not EARLIEST <= value <= LATEST:
+            raise ValueError(f"a date between {EARLIEST} and {LATEST} is expected")
+        return value
 
 
 class BadInput(ValueError):

@@ -21,7 +21,10 @@ from gongkai.config import Settings
 from gongkai.conflicts import conflicts_command
 from gongkai.decision import Outcome
 from gongkai.describe import RuleNotFound, RuleView, rule_view, rule_views
+from gongkai.diff import diff_command
 from gongkai.logcli import log_group
+from gongkai.mutate import mutate_command
+from gongkai.report import report_command
 from gongkai.runtime import RulesError, open_rules
 from gongkai.trace import trace_command
 
@@ -70,8 +73,9 @@ def settings_or_fail(code: int, **overrides: object) -> Settings:
         return Settings.from_env(**overrides)
     except ValidationError as exc:
         problem = validation_error("", exc)
-        option, env = problem.field.replace("_", "-"), f"GONGKAI_{problem.field.upper()}"
-        fail(code, f"bad setting {problem.field} (--{option} or {env}): {problem.message}")
+        option = f"--{problem.field.replace('_', '-')} or " if problem.field in overrides else ""
+        message = problem.message.removeprefix("value error, ").removesuffix(" (got None)")
+        fail(code, f"bad setting {problem.field} ({option}GONGKAI_{problem.field.upper()}): {message}")
 
 
 def checker_or_fail(rules_dir: Path | None) -> Checker:
@@ -225,6 +229,9 @@ def rule_lines(v: RuleView) -> list[str]:
 cli.add_command(trace_command)
 cli.add_command(conflicts_command)
 cli.add_command(log_group)
+cli.add_command(mutate_command)
+cli.add_command(diff_command)
+cli.add_command(report_command)
 
 
 def main() -> None:

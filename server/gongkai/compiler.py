@@ -17,6 +17,7 @@ decided in a later stage (engine.py).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import itertools
@@ -320,6 +321,75 @@ def _over_versions(node: c.Node, versions: dict[str, list[str]]) -> c.Node:
     if isinstance(node, c.And | c.Or):
         return type(node)(tuple(_over_versions(o, versions) for o in node.operands))
     return node
+
+
+def with_condition(book: Lawbook, key: str, node: c.Node, version: str) -> Lawbook:
+    """The lawbook with rule version ``key`` deciding ``node`` instead (parameters already
+    substituted), checked and compiled as at load; every other rule is shared. Rules that
+    read this one through breached(...) see the new verdict (and its facts). For mutation
+    testing (mutate.py): the packs on disk are never touched."""
+    old = book.rules[key]
+    where = f"rule {old.id}"
+    for action in old.rule.actions:
+        _typecheck(where, node, _vocab(book, action, where))
+    versions: dict[str, list[str]] = {}
+    for k, r in book.rules.items():
+        versions.setdefault(r.id, []).append(k)
+    refs = tuple(
+        k for ref in dict.fromkeys(n.rule_id for n in c.walk(node) if isinstance(n, c.Breached)) for k in versions[ref]
+    )
+    guard = [c.Compare(AS_OF_DAY, ">=", old.effective_from.toordinal())]
+    if old.effective_to is not None:
+        guard.append(c.Compare(AS_OF_DAY, "<=", old.effective_to.toordinal()))
+    engine_condition = c.And((*guard, _over_versions(node, versions)))
+    for values in (T, U):
+        engine_rules(old.rule.actions[0], key, engine_condition, values)
+    rules = dict(book.rules)
+    rules[key] = dataclasses.replace(
+        old,
+        condition=node,
+        engine_condition=engine_condition,
+        reads=c.facts_read(node),
+        refs=refs,
+        stage=1 + max((rules[k].stage for k in refs), default=-1),
+    )
+    for k in sorted(rules, key=lambda k: rules[k].stage):  # readers after the rules they read
+        r = rules[k]
+        all_reads = tuple(dict.fromkeys([*r.reads, *(name for ref in r.refs for name in rules[ref].all_reads)]))
+        if all_reads != r.all_reads or k == key:
+            rules[k] = dataclasses.replace(r, all_reads=all_reads)
+    by_action = {action: [rules[r.key] for r in compiled] for action, compiled in book.by_action.items()}
+    return dataclasses.replace(book, rules=rules, by_action=by_action, version=version)
+
+
+def with_deadline(
+    book: Lawbook,
+    pack: str,
+    deadline_id: str,
+    version: str,
+    *,
+    deadline: Deadline | None = None,
+    parameter: Parameter | None = None,
+    applies_if: c.Node | None = None,
+) -> Lawbook:
+    """The lawbook with one pack's deadline changed (its period's parameter, its fixed due
+    date or its applicability), for every action it applies to. For mutation testing."""
+    deadlines = {}
+    for action, compiled in book.deadlines.items():
+        changed = []
+        for d in compiled:
+            if d.pack.code == pack and d.deadline.id == deadline_id:
+                if applies_if is not None:
+                    _typecheck(f"deadline {deadline_id}", applies_if, _vocab(book, action, deadline_id))
+                d = CompiledDeadline(
+                    deadline or d.deadline,
+                    d.pack,
+                    parameter or d.parameter,
+                    applies_if if applies_if is not None else d.applies_if,
+                )
+            changed.append(d)
+        deadlines[action] = changed
+    return dataclasses.replace(book, deadlines=deadlines, version=version)
 
 
 def _parameters(node: c.Node) -> list[str]:

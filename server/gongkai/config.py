@@ -8,7 +8,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 
 def default_rules_dir() -> Path:
@@ -34,6 +34,40 @@ class Settings(BaseModel):
     # "full": a decision is answered only once its entry is on disk (SQLite synchronous=FULL).
     # "normal": faster; a power cut (not a crash) may lose the last entries (synchronous=NORMAL).
     log_durability: Literal["full", "normal"] = "full"
+    # Hot reload: every reload_seconds the rules directory's files are compared (names, sizes,
+    # mtimes) with the last look and reloaded on a change; 0 turns the watch off. SIGHUP always
+    # reloads. A pack that fails to load is refused with its reason logged; the last good
+    # rules keep serving.
+    reload_seconds: float = Field(default=0.0, ge=0)
+    # A call without a deadline of its own gets this one (checked before each action is
+    # checked); 0: none.
+    default_deadline_seconds: float = Field(default=60.0, ge=0)
+    # Calls in progress at once (queued for a thread or running); beyond it a call is refused
+    # at once with RESOURCE_EXHAUSTED rather than queued. Health checks count too.
+    max_concurrent_rpcs: int = Field(default=100, ge=1)
+    # TLS: the server's certificate chain and key (PEM). With tls_client_ca_file too, every
+    # client must present a certificate signed by that CA (mutual TLS).
+    tls_cert_file: Path | None = None
+    tls_key_file: Path | None = Field(default=None, validate_default=True)
+    tls_client_ca_file: Path | None = None
+    # Bearer tokens (``authorization: Bearer <token>``): a YAML file of token SHA-256 digests
+    # and the RPCs each may call (gongkai/auth.py). None: no authentication. Health is open.
+    tokens_file: Path | None = None
+    reflection: bool = True  # server reflection, for grpcurl and similar tools
+
+    @field_validator("tls_key_file")
+    @classmethod
+    def _key_with_cert(cls, key: Path | None, info: ValidationInfo) -> Path | None:
+        if (key is None) != (info.data.get("tls_cert_file") is None):
+            raise ValueError("tls_cert_file and tls_key_file go together")
+        return key
+
+    @field_validator("tls_client_ca_file")
+    @classmethod
+    def _client_ca_with_cert(cls, ca: Path | None, info: ValidationInfo) -> Path | None:
+        if ca is not None and info.data.get("tls_cert_file") is None:
+            raise ValueError("mutual TLS needs tls_cert_file and tls_key_file too")
+        return ca
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:

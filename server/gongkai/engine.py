@@ -18,11 +18,15 @@ directly, and it still decides every rule:
   - a catch-all rule fires on every fact: no catch-all, no answer (fail closed);
   - any error abandons the session (a new one is started; the old one is deleted only if an
     action ever ran in it, as deleting one where none ran crashes the process);
-  - a lock around each ruleset's session: the C calls of one check must not interleave.
+  - a lock around each ruleset's session: the C calls of one check must not interleave;
+  - an engine frees its rulesets in the C engine when it is dropped (a reload replaces it):
+    CPython frees it only once no running check holds it, and a ruleset freed is never
+    entered again (about 13 MiB per load of the QL pack alone were never given back before).
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import threading
@@ -57,6 +61,17 @@ class _Ruleset:
     sid: str = "0"
     acted: bool = False  # an action ran in this session: only then may it be deleted
     lock: threading.Lock = field(default_factory=threading.Lock)
+    freed: bool = False  # deleted from the C engine: its handle may already name another ruleset
+
+    def free(self) -> None:
+        with self.lock:
+            if self.freed:
+                return
+            self.freed = True
+            with contextlib.suppress(Exception):  # freeing is best effort; using it again never is
+                if self.acted:
+                    dre.delete_state(self.handle, self.sid)
+                dre.delete_ruleset(self.handle)
 
 
 class DurableEngine:
@@ -96,6 +111,20 @@ class DurableEngine:
             for action in lawbook.vocabulary
         }
 
+    def close(self) -> None:
+        """Free every ruleset in the C engine; a check after this is an EngineError. Call it
+        only once no check can be using the engine: ``__del__`` does, when the last reference
+        (the server's, a running check's) is gone."""
+        for parts in getattr(self, "_rulesets", {}).values():  # a half-built engine has fewer
+            for ruleset in parts:
+                ruleset.free()
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:  # at interpreter exit even contextlib may be gone: nothing to free then
+            return
+
     def fire(self, action: str, facts: dict[str, Any], packs: Sequence[str]) -> set[str]:
         """Names of the rule versions that hold: ``<key>#T`` (breached), ``<key>#U`` (undecided),
         and ``@<pack>.<deadline>#T`` (the deadline applies), for the given packs only."""
@@ -121,6 +150,8 @@ class DurableEngine:
 
     def _assert(self, ruleset: _Ruleset, body: str) -> set[str]:
         with ruleset.lock:
+            if ruleset.freed:
+                raise EngineError(f"{ruleset.name} was freed: this engine was replaced and closed")
             try:
                 fired = self._run(ruleset, f'{body},"sid":"{ruleset.sid}","id":"{FACT_ID}"}}')
             except Exception as exc:
@@ -167,6 +198,8 @@ class DurableEngine:
         facts: list[dict[str, Any]] = []
         for ruleset in self._rulesets[pack, action, stage]:
             with ruleset.lock:
+                if ruleset.freed:
+                    raise EngineError(f"{ruleset.name} was freed")
                 facts += json.loads(dre.get_facts(ruleset.handle, ruleset.sid))
         return [f for f in facts if "$s" not in f]  # the engine's own state fact stays
 

@@ -76,3 +76,28 @@ def list_entries(data_dir: Path | None, database_url: str | None, limit: int, **
     for e in log.page(Filters(**filters), 0, limit):
         click.echo(f"{e.seq:>6} {e.recorded_at} {e.outcome:<13} {e.action:<22} {e.agency} {e.request_id}")
     log.close()
+
+
+@log_group.command("export")
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), default=None, help="default: stdout")
+@click.option("--agency")
+@click.option("--outcome")
+@click.option("--action")
+@click.option("--since", help="ISO time, UTC")
+@click.option("--until", help="ISO time, UTC")
+@_with_log_options
+def export(data_dir: Path | None, database_url: str | None, output: Path | None, **filters: str | None) -> None:
+    """Logged entries as JSON lines, oldest first: a corpus for ``gongkai diff --corpus``."""
+    log = _open(data_dir, database_url)
+    out = output.open("w", encoding="utf-8") if output else sys.stdout
+    count, after = 0, 0
+    try:
+        while batch := log.page(Filters(**filters), after, 500):
+            for entry in batch:
+                out.write(json.dumps(entry.model_dump(), ensure_ascii=False) + "\n")
+            count, after = count + len(batch), batch[-1].seq
+    finally:
+        log.close()
+        if output:
+            out.close()
+    click.echo(f"{count} entries exported", err=True)

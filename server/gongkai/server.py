@@ -1,4 +1,5 @@
-"""The gRPC server: Compliance, health and reflection on one port, and graceful shutdown."""
+"""The gRPC server: Compliance, health and reflection on one port, TLS and tokens if
+configured, a bound on calls in progress, hot reload (SIGHUP, file watch), graceful shutdown."""
 
 from __future__ import annotations
 
@@ -13,11 +14,14 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from gongkai.auth import TokenAuth, TokensError, load_tokens
 from gongkai.checker import Checker
 from gongkai.config import Settings
 from gongkai.decisionlog import DecisionLog, open_log
+from gongkai.reload import Reloader
 from gongkai.runtime import RulesError, open_rules
 from gongkai.service import ComplianceService
+from gongkai.tls import TlsError, read_tls, server_credentials
 from gongkai.v1 import gongkai_pb2 as pb
 from gongkai.v1 import gongkai_pb2_grpc as pb_grpc
 
@@ -26,6 +30,7 @@ log = logging.getLogger(__name__)
 SERVICE = pb.DESCRIPTOR.services_by_name["Compliance"].full_name  # gongkai.v1.Compliance
 HEALTH = ("", SERVICE)  # "" is the server as a whole
 EXIT_CANNOT_START = 2
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 
 @dataclass
@@ -42,12 +47,27 @@ class Endpoint:
         for name in HEALTH:
             self.health.set(name, health_pb2.HealthCheckResponse.SERVING)
 
+    def current(self) -> Checker | None:
+        return self.compliance.checker
+
+    def swap(self, checker: Checker) -> None:
+        """Serve other rules (a reload): one assignment; calls under way finish on the old."""
+        self.compliance.checker = checker
+
 
 def assemble(settings: Settings) -> Endpoint:
-    """Bind (port 0: any free port) but do not start; health is NOT_SERVING until ready()."""
+    """Bind (port 0: any free port) but do not start; health is NOT_SERVING until ready().
+    TlsError or TokensError: the certificates or the tokens file cannot be used."""
+    tls = read_tls(settings)
+    tokens = load_tokens(settings.tokens_file) if settings.tokens_file is not None else None
+    if tokens is not None and tls is None and settings.host not in LOOPBACK:
+        log.warning("bearer tokens without TLS on %s: anyone on the network path can read them", settings.host)
     limit = settings.max_message_bytes
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=settings.thread_pool, thread_name_prefix="gongkai-rpc"),
+        interceptors=[TokenAuth(tokens)] if tokens is not None else None,
+        # beyond this many calls in progress (running or queued), RESOURCE_EXHAUSTED at once
+        maximum_concurrent_rpcs=settings.max_concurrent_rpcs,
         options=[
             ("grpc.max_receive_message_length", limit),
             ("grpc.max_send_message_length", limit),
@@ -62,9 +82,14 @@ def assemble(settings: Settings) -> Endpoint:
     for name in HEALTH:
         health_servicer.set(name, health_pb2.HealthCheckResponse.NOT_SERVING)
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
-    health_service = health_pb2.DESCRIPTOR.services_by_name["Health"].full_name
-    reflection.enable_server_reflection((SERVICE, health_service, reflection.SERVICE_NAME), server)
-    port = server.add_insecure_port(f"{settings.host}:{settings.port}")  # raises if it cannot bind
+    if settings.reflection:
+        health_service = health_pb2.DESCRIPTOR.services_by_name["Health"].full_name
+        reflection.enable_server_reflection((SERVICE, health_service, reflection.SERVICE_NAME), server)
+    address = f"{settings.host}:{settings.port}"
+    if tls is not None:  # either raises if it cannot bind
+        port = server.add_secure_port(address, server_credentials(tls))
+    else:
+        port = server.add_insecure_port(address)
     return Endpoint(server, port, health_servicer, compliance)
 
 
@@ -90,14 +115,20 @@ def serve(settings: Settings) -> int:
 
 
 def serve_process(settings: Settings, checker: Checker | None = None) -> int:
-    """Listen, load the rules (unless given), serve until SIGTERM/SIGINT, drain; the exit code."""
+    """Listen, load the rules (unless given), serve until SIGTERM/SIGINT, drain; the exit code.
+    SIGHUP (and, with ``reload_seconds``, a change to the rules' files) reloads the rules."""
     stop = threading.Event()
     previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGTERM, signal.SIGINT)}
+    previous[signal.SIGHUP] = signal.signal(signal.SIGHUP, signal.SIG_IGN)  # until the reloader exists
     try:
         try:
             endpoint = assemble(settings)
+        except (TlsError, TokensError) as exc:
+            return _cannot_start(str(exc))
         except RuntimeError as exc:
             return _cannot_start(f"cannot listen on {settings.host}:{settings.port}: {exc}")
+        reloader = Reloader(settings.rules_dir, endpoint.current, endpoint.swap, settings.reload_seconds)
+        signal.signal(signal.SIGHUP, lambda *_: reloader.request())  # one during the load: reloads after it
         endpoint.server.start()  # health answers NOT_SERVING while the rules load
         log.info("listening on %s:%d, loading rules from %s", settings.host, endpoint.port, settings.rules_dir)
         try:
@@ -111,12 +142,17 @@ def serve_process(settings: Settings, checker: Checker | None = None) -> int:
             return _cannot_start(f"cannot open the decision log: {' '.join(str(exc).split())}")
         endpoint.compliance.journal = journal
         endpoint.ready(checker)
-        log.info("serving ruleset %s", checker.lawbook.version)
+        del checker  # the endpoint holds the rules served: a reload can free the old ones
+        reloader.start()
+        log.info("serving ruleset %s", endpoint.current().lawbook.version)  # type: ignore[union-attr]
         while not stop.wait(0.5):  # a short wait keeps the main thread responsive to signals
             pass
         log.info("shutting down: in-flight calls get up to %ss", settings.grace_seconds)
+        reloader.stop()
         endpoint.health.enter_graceful_shutdown()  # NOT_SERVING everywhere, for good
-        endpoint.server.stop(settings.grace_seconds).wait()
+        drained = endpoint.server.stop(settings.grace_seconds)
+        log.info("draining: new calls are refused")
+        drained.wait()
         journal.close()  # every in-flight call has been answered, and so logged
         log.info("stopped")
         return 0

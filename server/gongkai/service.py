@@ -6,6 +6,7 @@ It fails closed: any error other than bad input is INTERNAL, never a Decision.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, NoReturn
@@ -109,25 +110,26 @@ UNLOGGED = Problem(grpc.StatusCode.UNAVAILABLE, "", "the decision log is unavail
 
 
 class ComplianceService(pb_grpc.ComplianceServicer):
-    def __init__(self, settings: Settings, checker: Checker | None = None, journal: DecisionLog | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        checker: Checker | None = None,
+        journal: DecisionLog | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._max_batch = settings.max_batch
-        self._actions: pb.DescribeActionsResponse | None = None
-        self._checker = checker
+        self._default_deadline = settings.default_deadline_seconds
+        self._clock = clock
+        self._actions: tuple[str, pb.DescribeActionsResponse] | None = None  # ruleset version → answer
+        # The rules served, replaced whole by a reload (one assignment): a call reads it once
+        # and keeps what it read, so each call is decided by one ruleset. None while the rules
+        # load: every call is UNAVAILABLE.
+        self.checker = checker
         self.journal = journal  # the decision log; None only in tests that do not need one
-
-    @property
-    def checker(self) -> Checker | None:
-        """None while the rules load: every call is UNAVAILABLE."""
-        return self._checker
-
-    @checker.setter
-    def checker(self, checker: Checker) -> None:
-        self._actions = None  # described from the new rules on the next call
-        self._checker = checker
 
     def Check(self, request: pb.CheckRequest, context: grpc.ServicerContext) -> pb.Decision:
         checker = self._ready(context)
-        _require_time(context)
+        self._time_left(context)()
         result = check_one(checker, request, self.journal)
         if isinstance(result, Problem):
             _abort(context, result.code, result.text)
@@ -142,8 +144,8 @@ class ComplianceService(pb_grpc.ComplianceServicer):
                 f"requests: at most {self._max_batch} actions per batch (got {len(request.requests)})",
             )
         response = pb.CheckBatchResponse()
-        # the caller stops waiting: stop checking (before anything is logged or answered)
-        for result in check_many(checker, request.requests, self.journal, lambda: _require_time(context)):
+        # the time is up: stop checking (before anything is logged or answered)
+        for result in check_many(checker, request.requests, self.journal, self._time_left(context)):
             if isinstance(result, Problem):
                 response.results.add(error=result.to_proto())
             else:
@@ -169,11 +171,12 @@ class ComplianceService(pb_grpc.ComplianceServicer):
     def DescribeActions(
         self, request: pb.DescribeActionsRequest, context: grpc.ServicerContext
     ) -> pb.DescribeActionsResponse:
-        checker = self._ready(context)
-        if self._actions is None:  # schemas are built once; a race only builds them twice
-            views = action_views(checker.lawbook)
-            self._actions = pb.DescribeActionsResponse(actions=[action_to_proto(v) for v in views])
-        return self._actions
+        lawbook = self._ready(context).lawbook
+        cached = self._actions
+        if cached is None or cached[0] != lawbook.version:  # built once per ruleset; a race builds twice
+            actions = [action_to_proto(v) for v in action_views(lawbook)]
+            cached = self._actions = (lawbook.version, pb.DescribeActionsResponse(actions=actions))
+        return cached[1]
 
     def GetDecision(self, request: pb.GetDecisionRequest, context: grpc.ServicerContext) -> pb.LoggedDecision:
         entry = self._journal(context).get(request.request_id)
@@ -210,11 +213,24 @@ class ComplianceService(pb_grpc.ComplianceServicer):
             _abort(context, grpc.StatusCode.UNAVAILABLE, "the rules are still loading; retry shortly")
         return checker
 
+    def _time_left(self, context: grpc.ServicerContext) -> Callable[[], None]:
+        """What to call before checking each action: it aborts with DEADLINE_EXCEEDED once
+        the caller's deadline has passed or, for a call without one, the server's default."""
+        remaining = context.time_remaining()
+        message = "deadline expired before the action was checked"
+        if remaining is None or remaining > NO_DEADLINE:
+            remaining = self._default_deadline or float("inf")
+            message = f"the server's default deadline ({remaining:g} s) expired before the action was checked"
+        ends = self._clock() + remaining
 
-def _require_time(context: grpc.ServicerContext) -> None:
-    remaining = context.time_remaining()
-    if remaining is not None and remaining <= 0:
-        _abort(context, grpc.StatusCode.DEADLINE_EXCEEDED, "deadline expired before the action was checked")
+        def require() -> None:
+            if self._clock() >= ends:
+                _abort(context, grpc.StatusCode.DEADLINE_EXCEEDED, message)
+
+        return require
+
+
+NO_DEADLINE = 1e9  # seconds; gRPC reports about 9.2e18 remaining for a call without a deadline
 
 
 def _abort(context: grpc.ServicerContext, code: grpc.StatusCode, message: str) -> NoReturn:

@@ -50,7 +50,8 @@ def _label(s: Scenario) -> str:
     return f"{s.file.name}:{s.line} {s.name}"
 
 
-def build_trace(lawbook: Lawbook, scenarios: list[Scenario]) -> Trace:
+def build_trace(lawbook: Lawbook, scenarios: list[Scenario], documents: set[str] | None = None) -> Trace:
+    """The trace of every pack, or of ``documents`` (pack codes) only."""
     breach_by_rule: dict[str, list[str]] = defaultdict(list)
     compliant_by_rule: dict[str, list[str]] = defaultdict(list)
     gaps: list[str] = []
@@ -62,8 +63,10 @@ def build_trace(lawbook: Lawbook, scenarios: list[Scenario]) -> Trace:
     for rule_id in sorted(set(breach_by_rule) | set(compliant_by_rule)):
         if rule_id not in lawbook.rules:
             gaps.append(f"scenarios assert rule {rule_id}, which does not exist")
-    documents = []
+    traced = []
     for pack in lawbook.packs:
+        if documents is not None and pack.code not in documents:
+            continue
         by_clause = {c.id: ClauseTrace(c.id, c.cls.value) for c in pack.catalogue.clauses}
         pack_scenarios: set[str] = set()
         for rule in pack.rules:
@@ -89,7 +92,7 @@ def build_trace(lawbook: Lawbook, scenarios: list[Scenario]) -> Trace:
                 gaps.append(f"clause {trace.clause_id} has no breach scenario")
             if not trace.compliant_scenarios:
                 gaps.append(f"clause {trace.clause_id} has no compliant scenario")
-        documents.append(
+        traced.append(
             DocumentTrace(
                 pack.code,
                 pack.catalogue.document.title,
@@ -98,7 +101,7 @@ def build_trace(lawbook: Lawbook, scenarios: list[Scenario]) -> Trace:
                 len(pack_scenarios),
             )
         )
-    return Trace(documents, gaps)
+    return Trace(traced, gaps)
 
 
 def summary_lines(trace: Trace) -> list[str]:
@@ -138,7 +141,15 @@ def matrix_lines(trace: Trace) -> list[str]:
 @click.option("--check", is_flag=True, help="exit 1 when there is any gap")
 @click.option("--matrix", is_flag=True, help="print every clause with its rules and scenario counts")
 @click.option("--json", "as_json", is_flag=True, help="print the whole trace as JSON")
-def trace_command(features_dir: Path | None, rules_dir: Path | None, check: bool, matrix: bool, as_json: bool) -> None:
+@click.option("--document", "documents", multiple=True, help="only this document (pack code); repeatable")
+def trace_command(
+    features_dir: Path | None,
+    rules_dir: Path | None,
+    check: bool,
+    matrix: bool,
+    as_json: bool,
+    documents: tuple[str, ...],
+) -> None:
     """Clause → rules → scenarios, per document, and the gaps."""
     from gongkai.config import Settings
     from gongkai.runtime import load_lawbook
@@ -147,7 +158,11 @@ def trace_command(features_dir: Path | None, rules_dir: Path | None, check: bool
     directory = features_dir or Path("features")
     if not directory.is_dir():
         raise click.UsageError(f"no features directory at {directory}")
-    trace = build_trace(load_lawbook(settings.rules_dir), read_features(directory))
+    lawbook = load_lawbook(settings.rules_dir)
+    unknown = set(documents) - {p.code for p in lawbook.packs}
+    if unknown:
+        raise click.UsageError(f"no such document: {', '.join(sorted(unknown))}")
+    trace = build_trace(lawbook, read_features(directory), set(documents) or None)
     if as_json:
         click.echo(json.dumps(asdict(trace), ensure_ascii=False, indent=1))
     else:

@@ -6,8 +6,9 @@ opens), then forks the workers before any gRPC object exists (gRPC must not cros
 Each worker binds the port with SO_REUSEPORT, so the kernel spreads connections over them,
 and serves the rules loaded before the fork (its copy of the engine is its own). The
 supervisor forwards SIGTERM/SIGINT to every worker and exits when they have all exited: 0
-after a clean drain. If a worker exits on its own, the others are stopped and the
-supervisor exits non-zero, for the service manager to restart the whole.
+after a clean drain. It forwards SIGHUP too: each worker reloads the rules itself (and, with
+``reload_seconds``, watches the files itself). If a worker exits on its own, the others are
+stopped and the supervisor exits non-zero, for the service manager to restart the whole.
 """
 
 from __future__ import annotations
@@ -21,15 +22,18 @@ import sys
 import traceback
 from collections.abc import Callable
 
+from gongkai.auth import TokensError, load_tokens
 from gongkai.checker import Checker
 from gongkai.config import Settings
 from gongkai.decisionlog import open_log
 from gongkai.runtime import RulesError, open_rules
+from gongkai.tls import TlsError, read_tls
 
 log = logging.getLogger(__name__)
 
 EXIT_CANNOT_START = 2
 SIGNALS = (signal.SIGTERM, signal.SIGINT)
+FORWARDED = (*SIGNALS, signal.SIGHUP)
 Worker = Callable[[Settings, Checker], int]
 
 
@@ -57,6 +61,12 @@ def _preflight(settings: Settings) -> str | None:
     a port another server holds: check that none does (only a plain bind can tell)."""
     if settings.port == 0:
         return "--workers needs a fixed --port: each worker would get a different free port"
+    try:  # read here, once, rather than failing in every worker
+        read_tls(settings)
+        if settings.tokens_file is not None:
+            load_tokens(settings.tokens_file)
+    except (TlsError, TokensError) as exc:
+        return str(exc)
     where = f"{settings.host}:{settings.port}"
     try:
         family = socket.getaddrinfo(settings.host, settings.port, type=socket.SOCK_STREAM)[0][0]
@@ -78,6 +88,7 @@ class _Supervisor:
 
     def run(self) -> int:
         previous = {sig: signal.signal(sig, self._stop) for sig in SIGNALS}
+        previous[signal.SIGHUP] = signal.signal(signal.SIGHUP, self._reload)
         try:
             for index in range(self.settings.workers):
                 if self.stopping:
@@ -91,15 +102,16 @@ class _Supervisor:
 
     def _fork(self, index: int) -> None:
         # Signals wait until the child has its own handlers (and the parent knows the pid).
-        signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+        signal.pthread_sigmask(signal.SIG_BLOCK, FORWARDED)
         pid = os.fork()
         if pid == 0:
             for sig in SIGNALS:
                 signal.signal(sig, signal.SIG_DFL)
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)
+            signal.signal(signal.SIGHUP, signal.SIG_IGN)  # the worker reloads once it serves
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, FORWARDED)
             code = 1
             try:
-                code = self.worker(self.settings, self.checker)
+                code = self.worker(self.settings, self._hand_over())
             except BaseException:
                 traceback.print_exc()
             finally:
@@ -107,14 +119,24 @@ class _Supervisor:
                 sys.stderr.flush()
                 os._exit(code)
         self.children[pid] = index
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, FORWARDED)
         log.info("worker %d is pid %d", index, pid)
+
+    def _hand_over(self) -> Checker:
+        """The rules, for the worker alone to hold: a reload there can then free them."""
+        checker, self.checker = self.checker, None  # type: ignore[assignment]
+        return checker
 
     def _stop(self, *_: object) -> None:
         self.stopping = True
         for pid in list(self.children):
             with contextlib.suppress(ProcessLookupError):  # exited already
                 os.kill(pid, signal.SIGTERM)
+
+    def _reload(self, *_: object) -> None:
+        for pid in list(self.children):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGHUP)
 
     def _wait(self) -> int:
         code = 0

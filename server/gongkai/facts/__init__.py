@@ -8,6 +8,7 @@ from gongkai.facts.decision import MajorDecision
 from gongkai.facts.drafting import DraftDocument
 from gongkai.facts.feedback import EvaluationFeedback, HandleComplaint
 from gongkai.facts.milestones import Milestone
+from gongkai.facts.national_actions import AnnualReport, ConsultationReply, CorrectionRequest, DisclosureGuide
 from gongkai.facts.opinion import PublicOpinionResponse
 from gongkai.facts.publication import PublishInformation, SecrecyReview
 from gongkai.facts.records import Accountability, AnnualProgramme, CatalogueMaintenance
@@ -31,6 +32,10 @@ ACTIONS: dict[str, type[ActionFacts]] = {
         DecisionTracking,
         PublicOpinionResponse,
         DraftDocument,
+        DisclosureGuide,
+        AnnualReport,
+        ConsultationReply,
+        CorrectionRequest,
     )
 }
 

@@ -11,7 +11,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, GetJsonSchemaHandler
+from pydantic import BaseModel, ConfigDict, Field, GetJsonSchemaHandler, field_validator
 
 
 def fact(term: str, description: str | None = None, *, personal: bool = False) -> Any:
@@ -39,6 +39,9 @@ class Choice(StrEnum):
         return schema
 
 
+EARLIEST, LATEST = dt.date(1949, 10, 1), dt.date(2199, 12, 31)
+
+
 class ActionFacts(BaseModel):
     """Base of every action kind's facts."""
 
@@ -48,6 +51,15 @@ class ActionFacts(BaseModel):
     term: ClassVar[str]  # Chinese name of the action kind
     # The fact whose date is "the date of the action" (default as-of date), if any.
     date_fact: ClassVar[str | None] = None
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _dates_in_range(cls, value: Any) -> Any:
+        """A date outside these years is a typo, and would overflow the working-day arithmetic."""
+        day = value.date() if isinstance(value, dt.datetime) else value
+        if isinstance(day, dt.date) and not EARLIEST <= day <= LATEST:
+            raise ValueError(f"a date between {EARLIEST} and {LATEST} is expected")
+        return value
 
     def action_date(self) -> dt.date | None:
         value = getattr(self, self.date_fact, None) if self.date_fact else None

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from gongkai.derive import derivation
 from gongkai.facts.base import ActionFacts, Choice, fact
+from gongkai.facts.national import NationalComplaintFacts
 
 
 class FeedbackChannel(Choice):
@@ -61,7 +62,7 @@ class ComplaintChannel(Choice):
     other = "other", "其他渠道(网上留言、意见箱等)"
 
 
-class HandleComplaint(ActionFacts):
+class HandleComplaint(NationalComplaintFacts, ActionFacts):
     """A letter, visit or call from the public about disclosure work, or a complaint about staff."""
 
     kind: ClassVar[str] = "handle_complaint"

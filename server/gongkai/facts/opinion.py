@@ -16,6 +16,7 @@ from typing import ClassVar
 
 from gongkai.derive import derivation
 from gongkai.facts.base import ActionFacts, Choice, fact
+from gongkai.facts.national import NationalOpinionFacts
 
 CHINA_STANDARD_TIME = dt.timezone(dt.timedelta(hours=8))
 
@@ -57,7 +58,7 @@ class ResponderRole(Choice):
     other = "other", "其他单位"
 
 
-class PublicOpinionResponse(ActionFacts):
+class PublicOpinionResponse(NationalOpinionFacts, ActionFacts):
     """The agency's response to one 政务舆情: level, responder, information, press conference."""
 
     kind: ClassVar[str] = "public_opinion_response"

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from gongkai.derive import derivation
 from gongkai.facts.base import ActionFacts, Choice, fact
+from gongkai.facts.national import NationalPublishingFacts
 from gongkai.facts.publishing_extra import LocalPublishingFacts
 
 
@@ -128,7 +129,7 @@ class SecrecyReviewFacts(BaseModel):
     record_elements: list[RecordElement] | None = fact("文字记载已载明的事项")
 
 
-class PublishInformation(SecrecyReviewFacts, LocalPublishingFacts, ActionFacts):
+class PublishInformation(SecrecyReviewFacts, LocalPublishingFacts, NationalPublishingFacts, ActionFacts):
     """A piece of government information that is about to be, or has been, published."""
 
     kind: ClassVar[str] = "publish_information"

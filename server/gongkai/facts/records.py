@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from gongkai.derive import derivation
 from gongkai.facts.base import ActionFacts, Choice, fact
+from gongkai.facts.national import NationalAccountabilityFacts, NationalCatalogueFacts, NationalYearFacts
 from gongkai.facts.publication import Impact
 from gongkai.facts.records_local import LocalAccountabilityFacts, LocalCatalogueFacts, LocalYearFacts
 
@@ -19,7 +20,7 @@ class CatalogueElement(Choice):
     form = "form", "形式"
 
 
-class CatalogueMaintenance(LocalCatalogueFacts, ActionFacts):
+class CatalogueMaintenance(LocalCatalogueFacts, NationalCatalogueFacts, ActionFacts):
     """Compiling or updating the agency's catalogue of government information (政务信息目录)."""
 
     kind: ClassVar[str] = "catalogue_maintenance"
@@ -71,7 +72,7 @@ class AssessmentItem(Choice):
 REQUIRED_ASSESSMENT_ITEMS = set(AssessmentItem) - {AssessmentItem.government_required}
 
 
-class AnnualProgramme(LocalYearFacts, ActionFacts):
+class AnnualProgramme(LocalYearFacts, NationalYearFacts, ActionFacts):
     """The agency's record for one calendar year (periodic duties)."""
 
     kind: ClassVar[str] = "annual_programme"
@@ -117,7 +118,7 @@ class Conduct(Choice):
     other_unrectified = "other_unrectified", "其他违反政务公开有关规定,且不按要求进行整改"
 
 
-class Accountability(LocalAccountabilityFacts, ActionFacts):
+class Accountability(LocalAccountabilityFacts, NationalAccountabilityFacts, ActionFacts):
     """Holding a unit or person accountable for conduct in disclosure work (责任追究)."""
 
     kind: ClassVar[str] = "accountability"

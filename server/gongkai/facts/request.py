@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from gongkai.derive import derivation
 from gongkai.facts.base import ActionFacts, Choice, fact
+from gongkai.facts.national import NationalRequestFacts
 from gongkai.facts.publication import Exemption
 
 
@@ -54,7 +55,7 @@ class SuspensionGround(Choice):
     other = "other", "其他(非法定)事由"
 
 
-class AnswerRequest(ActionFacts):
+class AnswerRequest(NationalRequestFacts, ActionFacts):
     """A request for government information and the answer given (or still pending)."""
 
     kind: ClassVar[str] = "answer_request"
