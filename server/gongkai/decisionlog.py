@@ -183,6 +183,37 @@ def _where(filters: Filters, after: int, mark: str) -> tuple[str, list[Any]]:
     return " AND ".join(clauses), params
 
 
+class Reader:
+    """Reading entries back, the same SQL for SQLite and PostgreSQL but for the parameter mark."""
+
+    MARK = "?"
+
+    def _query(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        raise NotImplementedError
+
+    def get(self, request_id: str) -> Entry | None:
+        m = self.MARK
+        rows = self._query(
+            f"SELECT {COLUMNS} FROM decisions WHERE request_id = {m} ORDER BY seq DESC LIMIT 1", (request_id,)
+        )
+        return _row_to_entry(rows[0]) if rows else None
+
+    def page(self, filters: Filters, after: int, limit: int) -> list[Entry]:
+        where, params = _where(filters, after, self.MARK)
+        sql = f"SELECT {COLUMNS} FROM decisions WHERE {where} ORDER BY seq LIMIT {self.MARK}"
+        return [_row_to_entry(r) for r in self._query(sql, [*params, limit])]
+
+    def all(self) -> Iterator[Entry]:
+        after = 0
+        while batch := self.page(Filters(), after, 500):
+            yield from batch
+            after = batch[-1].seq
+
+    def head(self) -> tuple[int, str]:
+        seq, mac = self._query("SELECT seq, mac FROM log_head WHERE id = 1")[0]
+        return int(seq), mac
+
+
 @dataclass
 class _Pending:
     """An entry waiting for a commit: made, and committed or failed, by whoever commits next."""
@@ -192,7 +223,7 @@ class _Pending:
     error: BaseException | None = None
 
 
-class SqliteStore:
+class SqliteStore(Reader):
     """SQLite with group commit: with synchronous=FULL a commit waits for the disk (~4 ms
     here, BENCHMARKS.md), so entries that arrive while one commits are committed together in
     the next transaction, each caller still returning only once its own entry is on disk."""
@@ -249,27 +280,6 @@ class SqliteStore:
     def _query(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
             return self._db.execute(sql, params).fetchall()
-
-    def get(self, request_id: str) -> Entry | None:
-        rows = self._query(
-            f"SELECT {COLUMNS} FROM decisions WHERE request_id = ? ORDER BY seq DESC LIMIT 1", (request_id,)
-        )
-        return _row_to_entry(rows[0]) if rows else None
-
-    def page(self, filters: Filters, after: int, limit: int) -> list[Entry]:
-        where, params = _where(filters, after, "?")
-        rows = self._query(f"SELECT {COLUMNS} FROM decisions WHERE {where} ORDER BY seq LIMIT ?", [*params, limit])
-        return [_row_to_entry(r) for r in rows]
-
-    def all(self) -> Iterator[Entry]:
-        after = 0
-        while batch := self.page(Filters(), after, 500):
-            yield from batch
-            after = batch[-1].seq
-
-    def head(self) -> tuple[int, str]:
-        seq, mac = self._query("SELECT seq, mac FROM log_head WHERE id = 1")[0]
-        return seq, mac
 
     def close(self) -> None:
         with self._lock:

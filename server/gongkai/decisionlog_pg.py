@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import psycopg
 from psycopg_pool import ConnectionPool
 
-from gongkai.decisionlog import COLUMNS, GENESIS, Entry, Filters, _entry_params, _row_to_entry, _where
+from gongkai.decisionlog import COLUMNS, GENESIS, Entry, Reader, _entry_params
 
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS decisions (
@@ -23,7 +22,9 @@ INSERT INTO log_head (id, seq, mac) VALUES (1, 0, '{GENESIS}') ON CONFLICT (id) 
 """
 
 
-class PostgresStore:
+class PostgresStore(Reader):
+    MARK = "%s"
+
     def __init__(self, url: str) -> None:
         self._pool = ConnectionPool(url, min_size=1, max_size=8, open=True, timeout=10)
         with self._pool.connection() as conn:
@@ -51,27 +52,6 @@ class PostgresStore:
     def _query(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         with self._pool.connection() as conn:
             return conn.execute(sql, params).fetchall()
-
-    def get(self, request_id: str) -> Entry | None:
-        rows = self._query(
-            f"SELECT {COLUMNS} FROM decisions WHERE request_id = %s ORDER BY seq DESC LIMIT 1", (request_id,)
-        )
-        return _row_to_entry(rows[0]) if rows else None
-
-    def page(self, filters: Filters, after: int, limit: int) -> list[Entry]:
-        where, params = _where(filters, after, "%s")
-        rows = self._query(f"SELECT {COLUMNS} FROM decisions WHERE {where} ORDER BY seq LIMIT %s", [*params, limit])
-        return [_row_to_entry(r) for r in rows]
-
-    def all(self) -> Iterator[Entry]:
-        after = 0
-        while batch := self.page(Filters(), after, 500):
-            yield from batch
-            after = batch[-1].seq
-
-    def head(self) -> tuple[int, str]:
-        seq, mac = self._query("SELECT seq, mac FROM log_head WHERE id = 1")[0]
-        return int(seq), mac
 
     def close(self) -> None:
         self._pool.close()
