@@ -9,20 +9,9 @@ import pytest
 from gongkai.checker import BadInput, Checker, CheckRequest
 from gongkai.decision import Outcome
 from tests.conftest import QL_AGENCY
+from tests.examples import ANSWER_FACTS
 
-ANSWERED = {
-    "received_on": "2025-09-26",
-    "registered": True,
-    "answerable_on_the_spot": False,
-    "answered_on_the_spot": False,
-    "extended": False,
-    "exemptions": [],
-    "request_circumstances": [],  # 条例: none of 第二十九条、第三十五条、第三十七条、第三十九条、第四十三条
-    "requested_form_followed": True,  # 条例第四十条
-    "information_status": "on_request",
-    "answer_type": "provided",
-    "answered_on": "2025-10-24",
-}
+ANSWERED = ANSWER_FACTS  # the late answer of tests/examples.py
 
 
 def check(checker: Checker, facts: dict, **kw: object) -> object:
