@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from pathlib import Path
 
@@ -43,8 +44,8 @@ def test_concurrent_callers_each_get_their_own_committed_entry_and_the_chain_hol
 
 def test_a_batch_is_recorded_in_order_in_one_call(log: DecisionLog, checker: Checker) -> None:
     requests = [CheckRequest.model_validate({**data, "request_id": f"b-{i}"}) for i, data in enumerate([LATE, ON_TIME])]
-    records = [log.decision_fields(r, checker.check(r)) for r in requests]
-    records.append(log.rejection_fields({"request_id": "b-2"}, "v", "INVALID_ARGUMENT", "action", "unknown"))
+    records = [log.decision_record(r, checker.check(r)) for r in requests]
+    records.append(log.rejection_record({"request_id": "b-2"}, "v", "INVALID_ARGUMENT", "action", "unknown"))
     entries = log.record_many(records)
     assert [(e.seq, e.request_id) for e in entries] == [(1, "b-0"), (2, "b-1"), (3, "b-2")]
     assert log.verify() == []
@@ -52,9 +53,9 @@ def test_a_batch_is_recorded_in_order_in_one_call(log: DecisionLog, checker: Che
 
 def test_a_group_that_cannot_be_recorded_fails_whole_and_the_log_goes_on(log: DecisionLog, checker: Checker) -> None:
     request = CheckRequest.model_validate({**LATE, "request_id": "ok-1"})
-    good = log.decision_fields(request, checker.check(request))
+    good = log.decision_record(request, checker.check(request))
     with pytest.raises(LogError):
-        log.record_many([good, {**good, "request_id": None}])  # the second cannot become an entry
+        log.record_many([good, dataclasses.replace(good, request_id=None)])  # the second cannot become an entry
     assert log.get("ok-1") is None  # nothing of the failed group was committed
     assert log.record_many([good])[0].seq == 1
     assert log.verify() == []

@@ -21,7 +21,7 @@ import os
 import secrets
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -39,7 +39,13 @@ class LogError(RuntimeError):
     """The log cannot record or read: the check must fail, not go unrecorded."""
 
 
+HEADER = ("seq", "request_id", "recorded_at", "agency", "division_code", "action", "outcome", "ruleset_version")
+DOCUMENTS = ("request", "decision", "error")
+
+
 class Entry(BaseModel):
+    """An entry as read back from the log."""
+
     seq: int
     request_id: str
     recorded_at: str  # UTC, ISO 8601
@@ -56,9 +62,57 @@ class Entry(BaseModel):
     _stored: tuple[str | None, ...] | None = PrivateAttr(default=None)  # request, decision, error as stored
 
     def content(self) -> bytes:
-        """What the MAC covers: every field but the MAC itself, canonically."""
-        fields = self.model_dump(exclude={"mac"})
-        return json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+        """What the MAC covers: the header fields and prev_mac, then the three documents
+        exactly as stored (so verifying re-serialises nothing)."""
+        header = {name: getattr(self, name) for name in HEADER}
+        documents = (self.request, self.decision, self.error)
+        stored = self._stored or tuple(None if d is None else _compact(d) for d in documents)
+        return _content(header, self.prev_mac, stored)
+
+
+# Encoders made once: json.dumps with options builds a new encoder on every call.
+_canonical = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+_compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def _content(header: dict[str, Any], prev_mac: str, documents: tuple[str | None, ...]) -> bytes:
+    # Compact JSON never holds a raw newline, so the parts cannot run into each other.
+    head = _canonical({**header, "prev_mac": prev_mac})
+    return "\n".join([head, *(d if d is not None else "null" for d in documents)]).encode()
+
+
+@dataclass(frozen=True)
+class Record:
+    """An entry before the chain places it: its fields, the three documents already
+    serialised once (the decision straight from its model), so that under the log's lock —
+    which all writers, in every process, queue for — only the header and the MAC are computed."""
+
+    request_id: str
+    recorded_at: str
+    agency: str
+    division_code: str
+    action: str
+    outcome: str
+    ruleset_version: str
+    request: str
+    decision: str | None
+    error: str | None
+
+    def header(self, seq: int) -> dict[str, Any]:
+        return {name: seq if name == "seq" else getattr(self, name) for name in HEADER}
+
+    def documents(self) -> tuple[str | None, ...]:
+        return self.request, self.decision, self.error
+
+
+@dataclass(frozen=True)
+class Chained:
+    """A record placed in the chain: what the store inserts, and what the caller learns."""
+
+    seq: int
+    request_id: str
+    mac: str
+    params: tuple[Any, ...]  # the row, in COLUMNS order
 
 
 @dataclass(frozen=True)
@@ -87,11 +141,14 @@ class Filters(BaseModel):
     until: str | None = None  # recorded_at < until (ISO)
 
 
+Make = Callable[[int, str], Chained]  # (seq, previous MAC) → the record chained there
+
+
 class Store(Protocol):
     """Where entries live: append under a lock on the head, read back in order."""
 
-    def append(self, make: Any) -> Entry: ...
-    def append_many(self, makes: list[Any]) -> list[Entry]: ...  # one transaction
+    def append(self, make: Make) -> Chained: ...
+    def append_many(self, makes: list[Make]) -> list[Chained]: ...  # one transaction
     def get(self, request_id: str) -> Entry | None: ...
     def page(self, filters: Filters, after: int, limit: int) -> list[Entry]: ...
     def all(self) -> Iterator[Entry]: ...
@@ -119,53 +176,12 @@ INSERT INTO log_head (id, seq, mac) SELECT 1, 0, '{GENESIS}' WHERE NOT EXISTS (S
 def _row_to_entry(row: tuple[Any, ...]) -> Entry:
     names = [c.strip() for c in COLUMNS.split(",")]
     data = dict(zip(names, row, strict=True))
-    for name in ("request", "decision", "error"):
+    stored = tuple(data[name] for name in DOCUMENTS)
+    for name in DOCUMENTS:
         data[name] = json.loads(data[name]) if data[name] is not None else None
-    return Entry.model_validate(data)
-
-
-def _stored_json(entry: Entry) -> tuple[str | None, ...]:
-    dump = lambda v: None if v is None else json.dumps(v, ensure_ascii=False, sort_keys=True)  # noqa: E731
-    return dump(entry.request), dump(entry.decision), dump(entry.error)
-
-
-def _entry_params(entry: Entry) -> tuple[Any, ...]:
-    request, decision, error = entry._stored or _stored_json(entry)  # made before the lock, usually
-    return (
-        entry.seq, entry.request_id, entry.recorded_at, entry.agency, entry.division_code, entry.action,
-        entry.outcome, entry.ruleset_version, request, decision, error, entry.prev_mac, entry.mac,
-    )  # fmt: skip
-
-
-class _Prepared:
-    """An entry made ready outside the log's lock: validated, and every part of its content
-    serialised but the two the chain decides (seq, prev_mac), so that under the lock — which
-    all writers, in every process, queue for — little more than the MAC is computed
-    (BENCHMARKS.md). The JSON stored is the canonical one (``json.loads`` reads either)."""
-
-    CHAINED = ("prev_mac", "seq")
-
-    def __init__(self, fields: dict[str, Any]) -> None:
-        self.template = Entry(seq=0, prev_mac=GENESIS, mac="", **fields)
-        dumped = self.template.model_dump(exclude={"mac", *self.CHAINED})
-        parts = {name: _canonical(value) for name, value in dumped.items()}
-        self.template._stored = tuple(None if dumped[n] is None else parts[n] for n in ("request", "decision", "error"))
-        names = sorted([*parts, *self.CHAINED])  # json.dumps(sort_keys=True) order
-        text = "{" + ",".join(f"{_canonical(n)}:{parts.get(n, chr(0))}" for n in names) + "}"
-        self.segments = text.split(chr(0))  # canonical JSON never holds a raw NUL: the slots
-        self.slots = [n for n in names if n in self.CHAINED]
-
-    def content(self, seq: int, prev_mac: str) -> bytes:
-        """Byte for byte ``Entry.content()`` of the entry with this seq and prev_mac (verify checks)."""
-        values = {"seq": _canonical(seq), "prev_mac": _canonical(prev_mac)}
-        out = [self.segments[0]]
-        for slot, segment in zip(self.slots, self.segments[1:], strict=True):
-            out += [values[slot], segment]
-        return "".join(out).encode()
-
-
-def _canonical(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    entry = Entry.model_validate(data)
+    entry._stored = stored  # the MAC covers these texts as they are
+    return entry
 
 
 def _where(filters: Filters, after: int, mark: str) -> tuple[str, list[Any]]:
@@ -218,8 +234,8 @@ class Reader:
 class _Pending:
     """An entry waiting for a commit: made, and committed or failed, by whoever commits next."""
 
-    make: Any
-    entry: Entry | None = None
+    make: Make
+    entry: Chained | None = None
     error: BaseException | None = None
 
 
@@ -238,10 +254,10 @@ class SqliteStore(Reader):
         self._db.execute(f"PRAGMA synchronous={'FULL' if durability == 'full' else 'NORMAL'}")
         self._db.executescript(SCHEMA)
 
-    def append(self, make: Any) -> Entry:
+    def append(self, make: Make) -> Chained:
         return self.append_many([make])[0]
 
-    def append_many(self, makes: list[Any]) -> list[Entry]:
+    def append_many(self, makes: list[Make]) -> list[Chained]:
         mine = [_Pending(make) for make in makes]
         with self._waiting_lock:
             self._waiting.extend(mine)
@@ -266,7 +282,7 @@ class SqliteStore(Reader):
                     seq, mac = pending.entry.seq, pending.entry.mac
                 self._db.executemany(
                     f"INSERT INTO decisions ({COLUMNS}) VALUES ({', '.join('?' * 13)})",
-                    [_entry_params(p.entry) for p in group if p.entry is not None],
+                    [p.entry.params for p in group if p.entry is not None],
                 )
                 self._db.execute("UPDATE log_head SET seq = ?, mac = ? WHERE id = 1", (seq, mac))
                 self._db.execute("COMMIT")
@@ -293,69 +309,65 @@ class DecisionLog:
         self._store = store
         self._keys = keys
 
-    def _append(self, fields: dict[str, Any]) -> Entry:
-        return self.record_many([fields])[0]
+    def record_many(self, records: list[Record]) -> list[Chained]:
+        """Record entries (from decision_record / rejection_record) in one transaction, in order."""
 
-    def record_many(self, records: list[dict[str, Any]]) -> list[Entry]:
-        """Record entries (from decision_fields / rejection_fields) in one transaction, in order."""
-
-        def maker(prepared: _Prepared) -> Any:
-            def make(seq: int, prev_mac: str) -> Entry:
-                mac = hmac.new(self._keys.chain, prepared.content(seq, prev_mac), hashlib.sha256).hexdigest()
-                return prepared.template.model_copy(update={"seq": seq, "prev_mac": prev_mac, "mac": mac})
+        def maker(record: Record) -> Make:
+            def make(seq: int, prev_mac: str) -> Chained:
+                header, documents = record.header(seq), record.documents()
+                mac = hmac.new(self._keys.chain, _content(header, prev_mac, documents), hashlib.sha256).hexdigest()
+                return Chained(seq, record.request_id, mac, (*header.values(), *documents, prev_mac, mac))
 
             return make
 
         try:
-            return self._store.append_many([maker(_Prepared(fields)) for fields in records])
+            return self._store.append_many([maker(record) for record in records])
         except Exception as exc:
             raise LogError(f"the decision log could not record: {exc}") from exc
 
     def _mac(self, entry: Entry) -> str:
         return hmac.new(self._keys.chain, entry.content(), hashlib.sha256).hexdigest()
 
-    def record_decision(self, request: Any, decision: Decision) -> Entry:
-        return self._append(self.decision_fields(request, decision))
+    def record_decision(self, request: Any, decision: Decision) -> Chained:
+        return self.record_many([self.decision_record(request, decision)])[0]
 
-    def decision_fields(self, request: Any, decision: Decision) -> dict[str, Any]:
-        return {
-            "request_id": decision.request_id,
-            "recorded_at": _now(),
-            "agency": request.agency.name,
-            "division_code": request.agency.division_code,
-            "action": request.action,
-            "outcome": decision.outcome.value,
-            "ruleset_version": decision.ruleset_version,
-            "request": self._request_record(request.model_dump(mode="json")),
-            "decision": decision.model_dump(mode="json"),
-            "error": None,
-        }
+    def decision_record(self, request: Any, decision: Decision) -> Record:
+        return Record(
+            request_id=decision.request_id,
+            recorded_at=_now(),
+            agency=request.agency.name,
+            division_code=request.agency.division_code,
+            action=request.action,
+            outcome=decision.outcome.value,
+            ruleset_version=decision.ruleset_version,
+            request=self._request_record(request.model_dump(mode="json")),
+            decision=decision.model_dump_json(),
+            error=None,
+        )
 
-    def record_rejection(self, raw: dict[str, Any], ruleset_version: str, code: str, field: str, message: str) -> Entry:
-        return self._append(self.rejection_fields(raw, ruleset_version, code, field, message))
+    def record_rejection(self, raw: dict[str, Any], version: str, code: str, field: str, message: str) -> Chained:
+        return self.record_many([self.rejection_record(raw, version, code, field, message)])[0]
 
-    def rejection_fields(
-        self, raw: dict[str, Any], ruleset_version: str, code: str, field: str, message: str
-    ) -> dict[str, Any]:
+    def rejection_record(self, raw: dict[str, Any], version: str, code: str, field: str, message: str) -> Record:
         agency = raw.get("agency") if isinstance(raw.get("agency"), dict) else {}
-        return {
-            "request_id": str(raw.get("request_id") or secrets.token_hex(16)),
-            "recorded_at": _now(),
-            "agency": str(agency.get("name", "")),
-            "division_code": str(agency.get("division_code", "")),
-            "action": str(raw.get("action", "")),
-            "outcome": REJECTED,
-            "ruleset_version": ruleset_version,
-            "request": self._request_record(raw),
-            "decision": None,
-            "error": {"code": code, "field": field, "message": message},
-        }
+        return Record(
+            request_id=str(raw.get("request_id") or secrets.token_hex(16)),
+            recorded_at=_now(),
+            agency=str(agency.get("name", "")),
+            division_code=str(agency.get("division_code", "")),
+            action=str(raw.get("action", "")),
+            outcome=REJECTED,
+            ruleset_version=version,
+            request=self._request_record(raw),
+            decision=None,
+            error=_compact({"code": code, "field": field, "message": message}),
+        )
 
-    def _request_record(self, raw: dict[str, Any]) -> dict[str, Any]:
+    def _request_record(self, raw: dict[str, Any]) -> str:
         facts = raw.get("facts") if isinstance(raw.get("facts"), dict) else {}
         record = {k: v for k, v in raw.items() if k != "facts"}
         record["facts"] = protect(str(raw.get("action", "")), facts, self._keys.personal)
-        return record
+        return _compact(record)
 
     def get(self, request_id: str) -> Entry | None:
         return self._store.get(request_id)

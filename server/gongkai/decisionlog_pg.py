@@ -7,7 +7,7 @@ from typing import Any
 import psycopg
 from psycopg_pool import ConnectionPool
 
-from gongkai.decisionlog import COLUMNS, GENESIS, Entry, Reader, _entry_params
+from gongkai.decisionlog import COLUMNS, GENESIS, Chained, Make, Reader
 
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS decisions (
@@ -31,23 +31,23 @@ class PostgresStore(Reader):
             conn.execute("SELECT pg_advisory_xact_lock(4242)")  # replicas creating the schema at once
             conn.execute(SCHEMA)
 
-    def append(self, make: Any) -> Entry:
+    def append(self, make: Make) -> Chained:
         return self.append_many([make])[0]
 
-    def append_many(self, makes: list[Any]) -> list[Entry]:
-        entries = []
+    def append_many(self, makes: list[Make]) -> list[Chained]:
+        chained: list[Chained] = []
         with self._pool.connection() as conn, conn.transaction():
             # the head row's lock serialises writers across every replica
             seq, mac = conn.execute("SELECT seq, mac FROM log_head WHERE id = 1 FOR UPDATE").fetchone()
             for make in makes:
-                entry = make(seq + 1, mac)
-                conn.execute(
-                    f"INSERT INTO decisions ({COLUMNS}) VALUES ({', '.join(['%s'] * 13)})", _entry_params(entry)
+                chained.append(make(seq + 1, mac))
+                seq, mac = chained[-1].seq, chained[-1].mac
+            with conn.cursor() as cursor:
+                cursor.executemany(
+                    f"INSERT INTO decisions ({COLUMNS}) VALUES ({', '.join(['%s'] * 13)})", [c.params for c in chained]
                 )
-                seq, mac = entry.seq, entry.mac
-                entries.append(entry)
             conn.execute("UPDATE log_head SET seq = %s, mac = %s WHERE id = 1", (seq, mac))
-        return entries
+        return chained
 
     def _query(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         with self._pool.connection() as conn:

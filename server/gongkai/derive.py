@@ -54,8 +54,15 @@ def derivation(
     return register
 
 
+_BY_ACTION: dict[str, tuple[int, list[Derivation]]] = {}  # action → (registry size, derivations)
+
+
 def derivations_for(action: str) -> list[Derivation]:
-    return [d for d in REGISTRY.values() if action in d.actions]
+    # Called on every check: a scan of the registry is cached until a derivation is registered.
+    cached = _BY_ACTION.get(action)
+    if cached is None or cached[0] != len(REGISTRY):
+        cached = _BY_ACTION[action] = (len(REGISTRY), [d for d in REGISTRY.values() if action in d.actions])
+    return cached[1]
 
 
 def apply_derivations(action: str, facts: Facts) -> None:

@@ -9,7 +9,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, NoReturn
+from typing import NoReturn
 
 import grpc
 
@@ -24,7 +24,7 @@ from gongkai.convert import (
     rule_to_proto,
 )
 from gongkai.decision import Decision
-from gongkai.decisionlog import DecisionLog, Filters, LogError
+from gongkai.decisionlog import DecisionLog, Filters, LogError, Record
 from gongkai.describe import RuleNotFound, action_views, rule_view, rule_views
 from gongkai.v1 import gongkai_pb2 as pb
 from gongkai.v1 import gongkai_pb2_grpc as pb_grpc
@@ -96,11 +96,11 @@ def _record(
     checker: Checker,
     msg: pb.CheckRequest,
     outcome: tuple[CheckRequest | None, Decision | Problem],
-) -> dict[str, Any]:
+) -> Record:
     request, result = outcome
     if isinstance(result, Decision):
-        return journal.decision_fields(request, result)
-    return journal.rejection_fields(
+        return journal.decision_record(request, result)
+    return journal.rejection_record(
         request_data(msg), checker.lawbook.version, result.code.name, result.field, result.message
     )
 
