@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import multiprocessing
 import threading
 from pathlib import Path
 
 import pytest
 
 from gongkai.checker import Checker, CheckRequest
-from gongkai.decisionlog import DecisionLog, LogError, open_log
+from gongkai.decisionlog import DecisionLog, Filters, LogError, open_log
 from tests.examples import LATE, ON_TIME
 
 
@@ -58,4 +59,26 @@ def test_a_group_that_cannot_be_recorded_fails_whole_and_the_log_goes_on(log: De
         log.record_many([good, dataclasses.replace(good, request_id=None)])  # the second cannot become an entry
     assert log.get("ok-1") is None  # nothing of the failed group was committed
     assert log.record_many([good])[0].seq == 1
+    assert log.verify() == []
+
+
+def _record_rejections(directory: str, worker: int, count: int) -> None:
+    log = open_log(Path(directory), durability="normal")  # opened in the child, as a worker does
+    for i in range(count):
+        log.record_rejection({"request_id": f"w{worker}-{i}"}, "v", "INVALID_ARGUMENT", "action", "unknown")
+    log.close()
+
+
+def test_worker_processes_share_one_chain(tmp_path: Path) -> None:
+    context = multiprocessing.get_context("fork")
+    workers = [context.Process(target=_record_rejections, args=(str(tmp_path), w, 150)) for w in range(3)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(timeout=120)
+    assert [w.exitcode for w in workers] == [0, 0, 0]
+    log = open_log(tmp_path, durability="normal")
+    entries = list(log.page(Filters(), limit=1000))
+    assert [e.seq for e in entries] == list(range(1, 451))
+    assert {e.request_id for e in entries} == {f"w{w}-{i}" for w in range(3) for i in range(150)}
     assert log.verify() == []
