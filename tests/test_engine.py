@@ -20,14 +20,16 @@ from gongkai.facts import ACTIONS
 from gongkai.reference import ReferenceEngine
 from gongkai.vocabulary import FactInfo, FactType
 from tests.conftest import QL_AGENCY
+from tests.fuzzing import Limits, limits_of
 
 
-def value_strategy(info: FactInfo) -> st.SearchStrategy[Any]:
+def value_strategy(info: FactInfo, limits: Limits) -> st.SearchStrategy[Any]:
     present: st.SearchStrategy[Any]
     if info.type is FactType.boolean:
         present = st.booleans()
     elif info.type is FactType.number:
-        present = st.integers(min_value=-2, max_value=40)
+        low = -2 if limits.low is None else int(limits.low)  # a year starts at 1949, a count at 0
+        present = st.integers(min_value=low, max_value=low + 42 if limits.high is None else int(limits.high))
     elif info.type is FactType.choice:
         present = st.sampled_from(info.values)
     elif info.type is FactType.choices:
@@ -45,7 +47,12 @@ def value_strategy(info: FactInfo) -> st.SearchStrategy[Any]:
 def action_facts(draw: st.DrawFn, checker: Checker) -> tuple[str, dict[str, Any]]:
     action = draw(st.sampled_from(sorted(checker.lawbook.by_action)))
     vocab = checker.lawbook.vocabulary[action]
-    raw = {name: draw(value_strategy(info)) for name, info in vocab.items() if name in ACTIONS[action].model_fields}
+    model = ACTIONS[action]
+    raw = {
+        name: draw(value_strategy(info, limits_of(model, model.model_fields[name])))
+        for name, info in vocab.items()
+        if name in model.model_fields
+    }
     return action, {k: v for k, v in raw.items() if v is not None}
 
 

@@ -130,7 +130,7 @@ class DurableEngine:
         and ``@<pack>.<deadline>#T`` (the deadline applies), for the given packs only."""
         fact = engine_fact(facts, self._lawbook.vocabulary[action], self._layouts[action])
         fact["kind"] = action
-        body = json.dumps(fact)[:-1]  # '{…' without its closing brace: the per-assert fields follow
+        body = fact_json(fact)[:-1]  # '{…' without its closing brace: the per-assert fields follow
         result: set[str] = set()
         for pack in packs:
             stages = self._stages.get((action, pack), [])
@@ -202,6 +202,24 @@ class DurableEngine:
                     raise EngineError(f"{ruleset.name} was freed")
                 facts += json.loads(dre.get_facts(ruleset.handle, ruleset.sid))
         return [f for f in facts if "$s" not in f]  # the engine's own state fact stays
+
+
+def fact_json(fact: dict[str, Any]) -> str:
+    """The fact as JSON durable-rules reads. Its parser refuses a number with an exponent but no
+    decimal point, which is how Python writes some floats (1e-05, 1e+16): those become 1.0e-05."""
+    if not any(type(v) is float and _bare_exponent(v) for v in fact.values()):
+        return json.dumps(fact)
+    parts = (f"{json.dumps(k)}:{_number(v) if type(v) is float else json.dumps(v)}" for k, v in fact.items())
+    return "{" + ",".join(parts) + "}"
+
+
+def _bare_exponent(value: float) -> bool:
+    text = repr(value)
+    return "e" in text and "." not in text
+
+
+def _number(value: float) -> str:
+    return repr(value).replace("e", ".0e") if _bare_exponent(value) else repr(value)
 
 
 Layout = dict[str, tuple[str, ...] | None]  # fact name → the options of a list of choices, else None

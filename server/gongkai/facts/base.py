@@ -14,10 +14,22 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field, GetJsonSchemaHandler, field_validator
 
 
-def fact(term: str, description: str | None = None, *, personal: bool = False) -> Any:
-    """A fact field: optional, titled with its Chinese term; ``personal`` never stored in clear."""
+def fact(
+    term: str,
+    description: str | None = None,
+    *,
+    personal: bool = False,
+    ge: float | None = None,
+    le: float | None = None,
+) -> Any:
+    """A fact field: optional, titled with its Chinese term; ``personal`` never stored in clear;
+    ``ge``/``le`` bound a number (a count is never negative)."""
     extra = {"personal": True} if personal else None
-    return Field(default=None, title=term, description=description, json_schema_extra=extra)
+    return Field(default=None, title=term, description=description, json_schema_extra=extra, ge=ge, le=le)
+
+
+COUNT = {"ge": 0}  # how many times, how many items
+YEAR = {"ge": 1949, "le": 2199}  # the years dates may fall in (EARLIEST, LATEST)
 
 
 class Choice(StrEnum):
@@ -45,7 +57,8 @@ EARLIEST, LATEST = dt.date(1949, 10, 1), dt.date(2199, 12, 31)
 class ActionFacts(BaseModel):
     """Base of every action kind's facts."""
 
-    model_config = ConfigDict(extra="forbid", str_max_length=10_000, validate_default=False)
+    # allow_inf_nan: NaN and ±inf arrive as "nan"/"inf" (convert.py) and are no fact's value.
+    model_config = ConfigDict(extra="forbid", str_max_length=10_000, validate_default=False, allow_inf_nan=False)
 
     kind: ClassVar[str]
     term: ClassVar[str]  # Chinese name of the action kind

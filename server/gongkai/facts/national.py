@@ -15,7 +15,7 @@ import datetime as dt
 from pydantic import BaseModel
 
 from gongkai.derive import derivation
-from gongkai.facts.base import Choice, fact
+from gongkai.facts.base import COUNT, Choice, fact
 from gongkai.workdays import WorkingDayCalendar
 
 PUBLISH = ("publish_information",)
@@ -643,7 +643,7 @@ class NationalYearFacts(BaseModel):
     """Yearly duties of the 条例 (periodic clauses), on the agency's year."""
 
     withheld_information_reviewed: bool | None = fact("本年度已对本机关不予公开的政府信息进行评估审查")
-    reviewed_disclosable_unpublished: int | None = fact("评估审查认为因情势变化可以公开而仍未公开的信息条数")
+    reviewed_disclosable_unpublished: int | None = fact("评估审查认为因情势变化可以公开而仍未公开的信息条数", **COUNT)
     is_people_government: bool | None = fact("本机关为人民政府")
     disclosure_work_assessed: bool | None = fact("本年度已对政府信息公开工作进行考核")
     disclosure_work_evaluated: bool | None = fact("本年度已对政府信息公开工作进行社会评议")

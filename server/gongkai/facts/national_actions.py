@@ -9,7 +9,7 @@ import datetime as dt
 from typing import ClassVar
 
 from gongkai.derive import derivation
-from gongkai.facts.base import ActionFacts, Choice, fact
+from gongkai.facts.base import YEAR, ActionFacts, Choice, fact
 
 # --- 第十二条: 政府信息公开指南 -------------------------------------------------------------
 
@@ -86,7 +86,7 @@ class AnnualReport(ActionFacts):
     term: ClassVar[str] = "政府信息公开工作年度报告"
     date_fact: ClassVar[str | None] = "published_on"
 
-    year: int | None = fact("报告年度")
+    year: int | None = fact("报告年度", **YEAR)
     reporter: Reporter | None = fact("报告主体")
     submitted_on: dt.date | None = fact("向本级政府信息公开工作主管部门提交之日", "尚未提交则不填")
     published_on: dt.date | None = fact("向社会公布之日", "尚未公布则不填")

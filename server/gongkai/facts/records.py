@@ -6,7 +6,7 @@ import datetime as dt
 from typing import ClassVar
 
 from gongkai.derive import derivation
-from gongkai.facts.base import ActionFacts, Choice, fact
+from gongkai.facts.base import COUNT, YEAR, ActionFacts, Choice, fact
 from gongkai.facts.national import NationalAccountabilityFacts, NationalCatalogueFacts, NationalYearFacts
 from gongkai.facts.publication import Impact
 from gongkai.facts.records_local import LocalAccountabilityFacts, LocalCatalogueFacts, LocalYearFacts
@@ -79,9 +79,9 @@ class AnnualProgramme(LocalYearFacts, NationalYearFacts, ActionFacts):
     term: ClassVar[str] = "年度政务公开工作"
     date_fact: ClassVar[str | None] = "year_end"
 
-    year: int | None = fact("年度")
+    year: int | None = fact("年度", **YEAR)
     year_end: dt.date | None = fact("年度截止之日", "通常为12月31日")
-    inspections: int | None = fact("当年政务公开监督检查次数")
+    inspections: int | None = fact("当年政务公开监督检查次数", **COUNT)
     archived_by_year: bool | None = fact("政务公开资料已建立档案、妥善保存并分年度统一归档")
     assessment_covers_disclosure: bool | None = fact("年终考核包括主动公开和依申请公开制度的执行情况")
     sanctions_proposed: bool | None = fact("局政务公开工作领导小组已组织检查并提出奖惩建议")

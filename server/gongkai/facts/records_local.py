@@ -12,7 +12,7 @@ import datetime as dt
 from pydantic import BaseModel
 
 from gongkai.derive import derivation
-from gongkai.facts.base import Choice, fact
+from gongkai.facts.base import COUNT, Choice, fact
 
 # --- catalogues ------------------------------------------------------------------------
 
@@ -150,10 +150,10 @@ class LetterStatistic(Choice):
 class LocalYearFacts(BaseModel):
     """Yearly duties of the LS, HC, XY and ZZ plans (periodic clauses)."""
 
-    principal_briefings: int | None = fact("主要负责人当年听取政务公开工作汇报次数")
+    principal_briefings: int | None = fact("主要负责人当年听取政务公开工作汇报次数", **COUNT)
     briefings_published: bool | None = fact("主要负责人听取汇报、研究推动工作的有关情况已对外公布")
     deputy_duties_published: bool | None = fact("分管负责人工作分工已对外公布")
-    normative_cleanups: int | None = fact("当年规范性文件清理次数")
+    normative_cleanups: int | None = fact("当年规范性文件清理次数", **COUNT)
     cleanup_in_law_assessment: bool | None = fact("规范性文件清理已纳入依法行政考核")
     is_government_office: bool | None = fact(
         "本机关为本级政府办公室", "区、县政府办公室是本地政务公开工作主管部门,负责考核和专项检查"
@@ -161,12 +161,12 @@ class LocalYearFacts(BaseModel):
     district_assessment_done: bool | None = fact("已对全区政务公开工作实施考核")
     third_party_evaluation_done: bool | None = fact("已组织开展政务公开第三方评估")
     assessment_results_published: bool | None = fact("综合考评结果已向社会公布")
-    disclosure_weight_percent: float | None = fact("政务公开工作在绩效考核中的分值权重(%)")
+    disclosure_weight_percent: float | None = fact("政务公开工作在绩效考核中的分值权重(%)", ge=0, le=100)
     performance_aspects: list[PerformanceAspect] | None = fact("作为政务公开重要内容纳入绩效考核体系的方面")
     annual_priorities_set: bool | None = fact("已明确本年度政务公开工作重点")
     self_check_done: bool | None = fact("已对不予公开的信息以及依申请公开较为集中的信息进行全面自查")
-    self_check_unpublished: int | None = fact("自查发现应公开未公开而仍未公开的信息条数")
-    self_check_unconverted: int | None = fact("自查发现可转为主动公开而仍未主动公开的信息条数")
+    self_check_unpublished: int | None = fact("自查发现应公开未公开而仍未公开的信息条数", **COUNT)
+    self_check_unconverted: int | None = fact("自查发现可转为主动公开而仍未主动公开的信息条数", **COUNT)
     self_check_reported: bool | None = fact("自查整改情况已报送本级政府办公室")
     disclosure_office_designated: bool | None = fact("已明确承担政务公开工作的机构")
     disclosure_staff_designated: bool | None = fact("已明确专人负责政务公开工作")
@@ -177,7 +177,7 @@ class LocalYearFacts(BaseModel):
         "已公开的群众来电来信统计情况", "均未公开则为空列表"
     )
     training_plan_made: bool | None = fact("已制定政务公开培训计划")
-    trainings: int | None = fact("当年组织政务公开培训次数")
+    trainings: int | None = fact("当年组织政务公开培训次数", **COUNT)
     disclosure_in_staff_assessment: bool | None = fact("政务公开工作已纳入年终科室和个人政绩考核")
 
 

@@ -93,7 +93,12 @@ class AnswerRequest(NationalRequestFacts, ActionFacts):
     extension_approved_by_head: bool | None = fact("经负责政务信息公开的单位负责人同意")
     extension_notified_in_writing: bool | None = fact("已书面告知申请人延长")
     extension_notified: bool | None = fact("已告知申请人延长答复期限", "条例第三十三条第二款:书面或者其他方式")
-    extension_working_days: int | None = fact("延长的工作日数")
+    extension_working_days: int | None = fact(
+        "延长的工作日数",
+        "至多 3650 个工作日:再长的延期不是真实的申请,且会让期限越出日历(一个超出法定上限的延期仍会被判为违反)",
+        ge=0,
+        le=3650,
+    )
     suspended_on: dt.date | None = fact("期限中止之日")
     resumed_on: dt.date | None = fact("障碍消除、期限恢复计算之日", "仍中止则不填")
     suspension_ground: SuspensionGround | None = fact("中止事由")

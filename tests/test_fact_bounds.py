@@ -1,0 +1,89 @@
+"""Numbers a fact schema bounds, each tested on both sides of its bound, and numbers the engine
+must read however Python writes them (found by the fuzzing, tests/fuzzing.py)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from gongkai.checker import BadInput, Checker, CheckRequest
+from gongkai.decision import Decision, Outcome
+from gongkai.engine import fact_json
+
+HC_OFFICE = {"name": "海城市人民政府办公室", "division_code": "210381", "kind": "government_office"}
+NINGHUA_BUREAU = {"name": "宁化县市场监督管理局", "division_code": "350424", "kind": "department"}
+
+
+def check(checker: Checker, agency: dict[str, str], action: str, facts: dict[str, Any]) -> Decision:
+    request = {"agency": agency, "action": action, "as_of": "2025-10-30", "facts": facts}
+    return checker.check(CheckRequest.model_validate(request))
+
+
+def refused_field(checker: Checker, agency: dict[str, str], action: str, facts: dict[str, Any]) -> str:
+    with pytest.raises(BadInput) as refused:
+        check(checker, agency, action, facts)
+    return refused.value.field
+
+
+def extension(days: int) -> dict[str, Any]:
+    return {"received_on": "2025-09-26", "extended": True, "extension_approved_by_head": True,
+            "extension_working_days": days}  # fmt: skip
+
+
+def test_an_extension_of_3650_working_days_is_judged_a_breach_and_3651_is_refused(checker: Checker) -> None:
+    decision = check(checker, NINGHUA_BUREAU, "answer_request", extension(3650))
+    assert "CN-33-p2.extension-too-long" in {f.rule_id for f in decision.findings}
+    assert refused_field(checker, NINGHUA_BUREAU, "answer_request", extension(3651)) == "facts.extension_working_days"
+    # ten million working days ran the due date past the calendar (INTERNAL) and took 0.6 s
+    assert refused_field(checker, NINGHUA_BUREAU, "answer_request", extension(10_000_000)) == (
+        "facts.extension_working_days"
+    )
+
+
+def test_an_extension_is_never_negative(checker: Checker) -> None:
+    assert check(checker, NINGHUA_BUREAU, "answer_request", extension(0)).outcome is not None
+    assert refused_field(checker, NINGHUA_BUREAU, "answer_request", extension(-1)) == "facts.extension_working_days"
+
+
+@pytest.mark.parametrize(("weight", "allowed"), [(0, True), (-0.01, False), (100, True), (100.01, False)])
+def test_a_percentage_lies_between_0_and_100(checker: Checker, weight: float, allowed: bool) -> None:
+    facts = {"year": 2025, "disclosure_weight_percent": weight}
+    if allowed:
+        check(checker, HC_OFFICE, "annual_programme", facts)
+    else:
+        assert refused_field(checker, HC_OFFICE, "annual_programme", facts) == "facts.disclosure_weight_percent"
+
+
+@pytest.mark.parametrize(("count", "allowed"), [(0, True), (-1, False)])
+def test_a_count_is_never_negative(checker: Checker, count: int, allowed: bool) -> None:
+    facts = {"year": 2025, "principal_briefings": count}
+    if allowed:
+        check(checker, HC_OFFICE, "annual_programme", facts)
+    else:
+        assert refused_field(checker, HC_OFFICE, "annual_programme", facts) == "facts.principal_briefings"
+
+
+@pytest.mark.parametrize(("year", "allowed"), [(1949, True), (1948, False), (2199, True), (2200, False)])
+def test_a_year_lies_in_the_range_of_dates(checker: Checker, year: int, allowed: bool) -> None:
+    if allowed:
+        check(checker, HC_OFFICE, "annual_programme", {"year": year})
+    else:
+        assert refused_field(checker, HC_OFFICE, "annual_programme", {"year": year}) == "facts.year"
+
+
+@pytest.mark.parametrize("weight", [1e-05, 5e-324, 2.5e-07])
+def test_the_engine_reads_a_number_python_writes_with_an_exponent(checker: Checker, weight: float) -> None:
+    # durable-rules refused "1e-05" (no decimal point): the check was INTERNAL
+    decision = check(checker, HC_OFFICE, "annual_programme", {"year": 2025, "disclosure_weight_percent": weight})
+    assert "HC-1-3-s2.weight-too-low" in {f.rule_id for f in decision.findings}
+    assert decision.outcome is Outcome.non_compliant
+
+
+def test_fact_json_writes_every_exponent_with_a_decimal_point_and_keeps_the_values() -> None:
+    fact = {"a": 1e-05, "b": 1e16, "c": 1.5, "d": 5e-324, "e": "1e5", "f": 3, "g": True}
+    text = fact_json(fact)
+    assert json.loads(text) == fact
+    assert '"a":1.0e-05' in text.replace(" ", "") and '"b":1.0e+16' in text.replace(" ", "")
+    assert fact_json({"c": 1.5, "f": 3}) == json.dumps({"c": 1.5, "f": 3})  # the usual case untouched
