@@ -1,13 +1,15 @@
 """The decision log: every decision and every rejected request, durably, in a keyed chain.
 
-Each entry carries an HMAC over its content and the previous entry's HMAC, so editing,
-deleting or reordering an entry breaks the chain; the last entry (the head) is also kept in
+Each entry carries an HMAC over its content (its header fields, canonical JSON, and its
+request, decision and error documents exactly as stored) and the previous entry's HMAC, so
+editing, deleting or reordering an entry breaks the chain; the last entry (the head) is also kept in
 a table of its own, which catches a truncated tail. ``verify`` walks the chain. Whoever
 holds the log key can recompute the chain, so keep the key (``log.key``, created with mode
 0600 beside the database) away from those who may write the database.
 
 SQLite (WAL, ``synchronous=FULL``) by default; PostgreSQL when a database URL is
-configured. A check is answered only after its entry is committed.
+configured. A check is answered only after its entry is committed. The decision is
+serialised once, from its model, for the log (BENCHMARKS.md, change F).
 """
 
 from __future__ import annotations
