@@ -3,16 +3,19 @@
 Run: python bench/hot_path.py [--rounds N] [--profile]
 Prints µs per check (mean over the corpus) for: the engine alone (durable-rules, the packs
 binding the agency), the whole check (validation, derived facts, deadlines, engine,
-decision), and the service path (proto request → check → proto Decision, as the gRPC
-servicer runs it, without the transport). With --profile, a pyinstrument profile of the
-service path (pip install pyinstrument).
+decision), the service path (proto request → check → proto Decision, as the gRPC
+servicer runs it, without the transport), and that path with its decision log entry
+(batches of 100, as CheckBatch records them; durability normal, so no wait for the disk).
+With --profile, a pyinstrument profile of the service path (pip install pyinstrument).
 """
 
 from __future__ import annotations
 
 import argparse
+import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from corpus import add_source_options, corpus, machine, table
@@ -20,8 +23,9 @@ from corpus import add_source_options, corpus, machine, table
 from gongkai.agencies import binding_packs
 from gongkai.checker import Checker, CheckRequest
 from gongkai.convert import check_request_to_proto
+from gongkai.decisionlog import open_log
 from gongkai.runtime import build_checker
-from gongkai.service import check_one
+from gongkai.service import check_many, check_one
 
 
 def per_call(calls: list[Callable[[], Any]], rounds: int) -> float:
@@ -72,6 +76,12 @@ def main() -> None:
     engine = per_call([lambda i=i: checker.engine.fire(*i) for i in inputs], args.rounds)
     whole = per_call([lambda r=r: checker.check(r) for r in requests], args.rounds)
     service = per_call([lambda m=m: check_one(checker, m, None) for m in protos], args.rounds)
+    batches = [protos[i : i + 100] for i in range(0, len(protos), 100)]
+    with tempfile.TemporaryDirectory() as data_dir:
+        journal = open_log(Path(data_dir), durability="normal")  # the disk's wait is not CPU
+        logged = per_call([lambda b=b: check_many(checker, b, journal) for b in batches], args.rounds)
+        logged /= len(protos) / len(batches)  # per check, not per batch
+        journal.close()
     print(
         table(
             ["stage", "µs per check", "share of service path"],
@@ -80,6 +90,8 @@ def main() -> None:
                 ["whole check (Checker.check)", whole, f"{whole / service:.0%}"],
                 ["service path (proto → Decision proto)", service, "100%"],
                 ["  of which proto conversion", service - whole, f"{(service - whole) / service:.0%}"],
+                ["service path + decision log entry (batches of 100)", logged, f"{logged / service:.0%}"],
+                ["  of which the log entry", logged - service, f"{(logged - service) / service:.0%}"],
             ],
         )
     )

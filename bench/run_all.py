@@ -19,6 +19,7 @@ STEPS = [
     ("engine cost", ["engine_cost.py"], ["engine_cost.py", "--rounds", "2", "--pass-ms", "10"]),
     ("unary service, 1 worker", ["service.py"], ["service.py", "--seconds", "1"]),
     ("unary service, 2 workers", ["service.py", "--workers", "2"], ["service.py", "--workers", "2", "--seconds", "1"]),
+    ("server CPU per unary call", ["server_cpu.py"], ["server_cpu.py", "--seconds", "1"]),
     ("CheckBatch and workers", ["batch.py"], ["batch.py", "--seconds", "2"]),
     (
         "CheckBatch and workers, decision log without fsync",
