@@ -367,3 +367,43 @@
     那么 结论为"不合规"
     并且 违反规则"CN-33-p2.corrected-request-answer-late"
     并且 期限"CN.national_corrected_answer_deadline"到期日为"2026-01-20",状态为"逾期"
+
+  @CN-30 @CN-33-p2
+  场景: 收到补正的申请后当场答复,不计自收到补正的申请之日起的答复期限
+    假如 事实如下:
+      | 事实 | 值 |
+      | 告知申请人作出补正之日 | 2025-10-13 |
+      | 告知补正时已说明需要补正的事项和合理的补正期限 | 是 |
+      | 收到补正的申请之日 | 2025-12-22 |
+      | 可以当场答复或者提供 | 是 |
+      | 已当场答复或者提供 | 是 |
+      | 答复或者提供信息之日 | 2025-12-22 |
+    当 检查该行为
+    那么 结论为"合规"
+    并且 未违反规则"CN-33-p2.corrected-request-answer-late"
+    并且 没有期限"CN.national_corrected_answer_deadline"
+
+  @CN-30 @CN-33-p2
+  场景: 未经告知补正、申请人自行补充申请的,答复期限仍自收到申请之日起计算,不重新起算
+    假如 事实如下:
+      | 事实 | 值 |
+      | 收到补正的申请之日 | 2025-10-10 |
+    当 检查该行为
+    那么 结论为"合规"
+    并且 未违反规则"CN-33-p2.answer-late"
+    并且 未违反规则"CN-33-p2.corrected-request-answer-late"
+    并且 期限"CN.national_answer_deadline"到期日为"2025-10-30",状态为"按期"
+    并且 没有期限"CN.national_corrected_answer_deadline"
+    并且 没有期限"CN.national_correction_deadline"
+
+  @CN-30 @CN-33-p2
+  场景: 未经告知补正、申请人自行补充申请后逾期答复的,按自收到申请之日起的期限论逾期,不按补正的申请论
+    假如 事实如下:
+      | 事实 | 值 |
+      | 收到补正的申请之日 | 2025-09-29 |
+      | 答复或者提供信息之日 | 2025-11-20 |
+    当 检查该行为
+    那么 结论为"不合规"
+    并且 违反规则"CN-33-p2.answer-late"
+    并且 未违反规则"CN-33-p2.corrected-request-answer-late"
+    并且 没有期限"CN.national_corrected_answer_deadline"
