@@ -316,6 +316,7 @@ def action_to_proto(action: ActionView) -> pb.ActionKind:
 
 
 def logged_to_proto(entry: Entry) -> pb.LoggedDecision:
+    request, decision, _ = entry.stored_documents()  # the texts the chain's MACs cover
     msg = pb.LoggedDecision(
         seq=entry.seq,
         request_id=entry.request_id,
@@ -325,8 +326,8 @@ def logged_to_proto(entry: Entry) -> pb.LoggedDecision:
         action=entry.action,
         outcome=entry.outcome,
         ruleset_version=entry.ruleset_version,
-        request_json=json.dumps(entry.request, ensure_ascii=False),
-        decision_json=json.dumps(entry.decision, ensure_ascii=False) if entry.decision else "",
+        request_json=request or "",
+        decision_json=decision or "",
     )
     if entry.error:
         msg.error.CopyFrom(pb.CheckError(**entry.error))

@@ -68,9 +68,12 @@ class Entry(BaseModel):
         """What the MAC covers: the header fields and prev_mac, then the three documents
         exactly as stored (so verifying re-serialises nothing)."""
         header = {name: getattr(self, name) for name in HEADER}
+        return _content(header, self.prev_mac, self.stored_documents())
+
+    def stored_documents(self) -> tuple[str | None, ...]:
+        """The request, decision and error as JSON text, as the log stored them."""
         documents = (self.request, self.decision, self.error)
-        stored = self._stored or tuple(None if d is None else _compact(d) for d in documents)
-        return _content(header, self.prev_mac, stored)
+        return self._stored or tuple(None if d is None else _compact(d) for d in documents)
 
 
 # Encoders made once: json.dumps with options builds a new encoder on every call.
