@@ -43,15 +43,17 @@ def test_an_extension_of_3650_working_days_is_judged_a_breach_and_3651_is_refuse
 
 
 def test_an_extension_is_never_negative(checker: Checker) -> None:
-    assert check(checker, NINGHUA_BUREAU, "answer_request", extension(0)).outcome is not None
+    findings = {f.rule_id for f in check(checker, NINGHUA_BUREAU, "answer_request", extension(0)).findings}
+    assert "CN-33-p2.extension-too-long" not in findings
     assert refused_field(checker, NINGHUA_BUREAU, "answer_request", extension(-1)) == "facts.extension_working_days"
 
 
 @pytest.mark.parametrize(("weight", "allowed"), [(0, True), (-0.01, False), (100, True), (100.01, False)])
 def test_a_percentage_lies_between_0_and_100(checker: Checker, weight: float, allowed: bool) -> None:
     facts = {"year": 2025, "disclosure_weight_percent": weight}
-    if allowed:
-        check(checker, HC_OFFICE, "annual_programme", facts)
+    if allowed:  # judged: below HC's 4 % or not
+        findings = {f.rule_id for f in check(checker, HC_OFFICE, "annual_programme", facts).findings}
+        assert ("HC-1-3-s2.weight-too-low" in findings) is (weight < 4)
     else:
         assert refused_field(checker, HC_OFFICE, "annual_programme", facts) == "facts.disclosure_weight_percent"
 
@@ -59,16 +61,17 @@ def test_a_percentage_lies_between_0_and_100(checker: Checker, weight: float, al
 @pytest.mark.parametrize(("count", "allowed"), [(0, True), (-1, False)])
 def test_a_count_is_never_negative(checker: Checker, count: int, allowed: bool) -> None:
     facts = {"year": 2025, "principal_briefings": count}
-    if allowed:
-        check(checker, HC_OFFICE, "annual_programme", facts)
+    if allowed:  # none at all is judged too few
+        findings = {f.rule_id for f in check(checker, HC_OFFICE, "annual_programme", facts).findings}
+        assert "HC-1-1-s2.too-few-briefings" in findings
     else:
         assert refused_field(checker, HC_OFFICE, "annual_programme", facts) == "facts.principal_briefings"
 
 
 @pytest.mark.parametrize(("year", "allowed"), [(1949, True), (1948, False), (2199, True), (2200, False)])
 def test_a_year_lies_in_the_range_of_dates(checker: Checker, year: int, allowed: bool) -> None:
-    if allowed:
-        check(checker, HC_OFFICE, "annual_programme", {"year": year})
+    if allowed:  # decided by the rules, not refused
+        assert check(checker, HC_OFFICE, "annual_programme", {"year": year}).rules_applied
     else:
         assert refused_field(checker, HC_OFFICE, "annual_programme", {"year": year}) == "facts.year"
 
