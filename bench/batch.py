@@ -21,9 +21,9 @@ from corpus import add_source_options, corpus, machine, percentile, table
 from load import CHECK_BATCH, generate, start_gongkai, stop, wait_ready
 from service import free_port
 
-from gongkai.convert import check_request_to_proto
-from gongkai.runtime import build_checker
-from gongkai.service import check_one
+from gongkai.check.runtime import build_checker
+from gongkai.service.convert import check_request_to_proto
+from gongkai.service.servicer import check_one
 from gongkai.v1 import gongkai_pb2 as pb
 
 BATCH = 100

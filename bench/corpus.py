@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gongkai import scenarios as phrases
-from gongkai.checker import BadInput, Checker, CheckRequest
-from gongkai.compiler import Lawbook
+from gongkai.check.checker import BadInput, Checker, CheckRequest
 from gongkai.config import default_rules_dir
+from gongkai.engine.compiler import Lawbook
+from gongkai.review import scenarios as phrases
 
 ROOT = Path(__file__).resolve().parent.parent
 FEATURES = ROOT / "features"

@@ -24,13 +24,13 @@ from typing import Any
 from corpus import Case, add_source_options, corpus, machine, table
 from hot_path import engine_inputs
 
-from gongkai.agencies import binding_packs
-from gongkai.checker import Checker, CheckRequest
-from gongkai.compiler import compile_packs
-from gongkai.engine import DurableEngine
-from gongkai.packs import load_differences, load_packs
-from gongkai.reference import ReferenceEngine
-from gongkai.runtime import build_checker
+from gongkai.check.checker import Checker, CheckRequest
+from gongkai.check.runtime import build_checker
+from gongkai.engine.compiler import compile_packs
+from gongkai.engine.durable import DurableEngine
+from gongkai.engine.reference import ReferenceEngine
+from gongkai.packs.jurisdiction import binding_packs
+from gongkai.packs.pack import load_differences, load_packs
 
 Group = tuple[str, str]  # (pack the scenario is filed under, action kind)
 

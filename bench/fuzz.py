@@ -27,10 +27,10 @@ from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # for tests.fuzzing
 
-from gongkai.checker import Checker
+from gongkai.check.checker import Checker
+from gongkai.check.runtime import build_checker
 from gongkai.config import default_rules_dir
-from gongkai.runtime import build_checker
-from gongkai.service import Problem, check_one
+from gongkai.service.servicer import Problem, check_one
 from gongkai.v1 import gongkai_pb2 as pb
 from tests.fuzzing import Case, complaint, hostile_request, plausible_case
 from tests.test_fuzz import FIELDS, to_proto
@@ -136,7 +136,7 @@ def main() -> int:
     parser.add_argument("--inputs", type=int, default=100_000)
     parser.add_argument("--strategy", choices=("both", "hostile", "plausible"), default="both")
     args = parser.parse_args()
-    service_log = logging.getLogger("gongkai.service")
+    service_log = logging.getLogger("gongkai.service.servicer")
     service_log.addHandler(LastError())
     service_log.propagate = False  # the INTERNALs are counted and shown below, not printed one by one
     checker = build_checker(default_rules_dir())

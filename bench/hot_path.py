@@ -20,12 +20,12 @@ from typing import Any
 
 from corpus import add_source_options, corpus, machine, table
 
-from gongkai.agencies import binding_packs
-from gongkai.checker import Checker, CheckRequest
-from gongkai.convert import check_request_to_proto
-from gongkai.decisionlog import open_log
-from gongkai.runtime import build_checker
-from gongkai.service import check_many, check_one
+from gongkai.check.checker import Checker, CheckRequest
+from gongkai.check.runtime import build_checker
+from gongkai.journal.decisionlog import open_log
+from gongkai.packs.jurisdiction import binding_packs
+from gongkai.service.convert import check_request_to_proto
+from gongkai.service.servicer import check_many, check_one
 
 
 def per_call(calls: list[Callable[[], Any]], rounds: int) -> float:

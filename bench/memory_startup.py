@@ -26,13 +26,13 @@ from corpus import add_source_options, corpus, machine, rss_mib, table
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from service import free_port
 
-from gongkai.compiler import compile_packs
-from gongkai.convert import check_request_to_proto
-from gongkai.engine import DurableEngine
-from gongkai.packs import load_differences, load_packs
-from gongkai.runtime import build_checker
-from gongkai.server import SERVICE
-from gongkai.service import check_one
+from gongkai.check.runtime import build_checker
+from gongkai.engine.compiler import compile_packs
+from gongkai.engine.durable import DurableEngine
+from gongkai.packs.pack import load_differences, load_packs
+from gongkai.service.convert import check_request_to_proto
+from gongkai.service.server import SERVICE
+from gongkai.service.servicer import check_one
 
 
 def memory(args: argparse.Namespace) -> None:

@@ -1,6 +1,6 @@
 """The compiled conditions as Rego, translated mechanically, for regorus (the peer engine).
 
-Each rule's condition (the AST from gongkai.conditions, as compiled: parameters substituted,
+Each rule's condition (the AST from gongkai.packs.conditions, as compiled: parameters substituted,
 effective dates as ``as_of_day`` tests, ``breached(X)`` over X's versions) is put in the same
 three-valued disjunctive normal form the durable-rules translation uses (compiler.dnf), and
 each conjunction becomes one Rego rule body. The input is the fact exactly as durable-rules
@@ -15,11 +15,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from gongkai import conditions as c
-from gongkai.compiler import TRUE, UNKNOWN, Lawbook, Value, Values, atom_field, dnf
-from gongkai.compiler import F as FALSE_ONLY
-from gongkai.compiler import T as TRUE_ONLY
-from gongkai.compiler import U as ABSENT_ONLY
+from gongkai.engine.compiler import TRUE, UNKNOWN, Lawbook, Value, Values, atom_field, dnf
+from gongkai.engine.compiler import F as FALSE_ONLY
+from gongkai.engine.compiler import T as TRUE_ONLY
+from gongkai.engine.compiler import U as ABSENT_ONLY
+from gongkai.packs import conditions as c
 
 REGO_OPS = {"<": "<", "<=": "<=", ">": ">", ">=": ">=", "==": "==", "!=": "!="}
 
@@ -127,7 +127,7 @@ class RegorusEngine:
         self._lawbook = lawbook
 
     def fire(self, action: str, facts: dict[str, Any], packs: list[str]) -> set[str]:
-        from gongkai.engine import engine_fact
+        from gongkai.engine.durable import engine_fact
 
         self._engine.set_input_json(json.dumps(engine_fact(facts, self._lawbook.vocabulary[action])))
         fired: set[str] = set()

@@ -16,9 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # for tests.*
 
-from gongkai.checker import CheckRequest
+from gongkai.check.checker import CheckRequest
+from gongkai.check.runtime import open_rules
 from gongkai.config import default_rules_dir
-from gongkai.runtime import open_rules
 from tests.examples import LATE
 from tests.packcopy import copy_ql
 

@@ -23,11 +23,11 @@ from corpus import add_source_options, corpus, machine, table
 from load import CHECK, generate
 from service import free_port
 
+from gongkai.check.runtime import build_checker
 from gongkai.config import Settings
-from gongkai.convert import check_request_to_proto
-from gongkai.decisionlog import open_log
-from gongkai.runtime import build_checker
-from gongkai.service import ComplianceService, check_one
+from gongkai.journal.decisionlog import open_log
+from gongkai.service.convert import check_request_to_proto
+from gongkai.service.servicer import ComplianceService, check_one
 from gongkai.v1 import gongkai_pb2 as pb
 from gongkai.v1 import gongkai_pb2_grpc as pb_grpc
 

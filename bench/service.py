@@ -21,9 +21,9 @@ from pathlib import Path
 from corpus import add_source_options, corpus, machine, percentile, table
 from load import CHECK, Result, generate, start_echo, start_gongkai, stop, wait_ready
 
-from gongkai.convert import check_request_to_proto
-from gongkai.runtime import build_checker
-from gongkai.service import check_one
+from gongkai.check.runtime import build_checker
+from gongkai.service.convert import check_request_to_proto
+from gongkai.service.servicer import check_one
 
 FRACTIONS = (0.25, 0.5, 0.75, 1.0)
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from gongkai.checker import Checker
+from gongkai.check.checker import Checker
+from gongkai.check.runtime import build_checker
 from gongkai.config import default_rules_dir
-from gongkai.runtime import build_checker
 
 ROOT = Path(__file__).resolve().parent.parent
 QL_AGENCY = {"name": "清流县市场监督管理局", "division_code": "350423", "kind": "department"}
@@ -27,7 +27,7 @@ def today() -> dt.date:
 
 def pytest_configure(config: pytest.Config) -> None:
     """Declare every clause id and document code as a marker (features tag scenarios with them)."""
-    from gongkai.packs import load_packs
+    from gongkai.packs.pack import load_packs
 
     for pack in load_packs(default_rules_dir()):
         config.addinivalue_line("markers", f"{pack.code}: clauses of {pack.code}")

@@ -3,9 +3,9 @@ must reach the same decision (Cedar checks its engine against its Lean model thi
 
 from __future__ import annotations
 
-from gongkai.checker import Checker, CheckRequest
-from gongkai.decision import Decision
-from gongkai.reference import ReferenceEngine
+from gongkai.check.checker import Checker, CheckRequest
+from gongkai.check.decision import Decision
+from gongkai.engine.reference import ReferenceEngine
 
 COMPARED = {"outcome", "findings", "undecided", "missing_facts", "obligations", "rules_applied"}
 

@@ -20,15 +20,15 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from gongkai.agencies import EVERYWHERE, AgencyKind
-from gongkai.compiler import AS_OF_DAY
 from gongkai.config import default_rules_dir
-from gongkai.derive import REGISTRY
-from gongkai.engine import RESERVED
+from gongkai.engine.compiler import AS_OF_DAY
+from gongkai.engine.durable import RESERVED
 from gongkai.facts import ACTIONS
 from gongkai.facts.base import EARLIEST, LATEST
-from gongkai.packs import load_packs
-from gongkai.workdays import covered_years
+from gongkai.packs.jurisdiction import EVERYWHERE, AgencyKind
+from gongkai.packs.pack import load_packs
+from gongkai.periods.derive import REGISTRY
+from gongkai.periods.workdays import covered_years
 
 ODD_TEXT = st.one_of(
     st.text(max_size=20),

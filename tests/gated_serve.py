@@ -11,11 +11,11 @@ import logging
 import sys
 from typing import Any
 
-from gongkai.checker import Checker, CheckRequest
+from gongkai.check.checker import Checker, CheckRequest
+from gongkai.check.decision import Decision
+from gongkai.check.runtime import open_rules
 from gongkai.config import Settings
-from gongkai.decision import Decision
-from gongkai.runtime import open_rules
-from gongkai.server import serve_process
+from gongkai.service.server import serve_process
 
 
 class Gate:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from gongkai.catalogue import CatalogueError, check_against_source, load_catalogue
+from gongkai.packs.catalogue import CatalogueError, check_against_source, load_catalogue
 
 RULES = Path(__file__).resolve().parent.parent / "rules"
 CATALOGUES = sorted(RULES.glob("*/clauses.yaml"))
@@ -27,7 +27,7 @@ def test_a_paraphrased_clause_is_rejected() -> None:
 
 
 def _catalogue(*texts: str) -> object:
-    from gongkai.catalogue import Catalogue
+    from gongkai.packs.catalogue import Catalogue
 
     return Catalogue.model_validate(
         {

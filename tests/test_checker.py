@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from gongkai.checker import BadInput, Checker, CheckRequest
-from gongkai.decision import Outcome
+from gongkai.check.checker import BadInput, Checker, CheckRequest
+from gongkai.check.decision import Outcome
 from tests.conftest import QL_AGENCY
 from tests.examples import ANSWER_FACTS
 

@@ -12,10 +12,10 @@ import pytest
 from click.testing import CliRunner, Result
 
 from gongkai import cli as cli_module
-from gongkai.checker import Checker
+from gongkai.check.checker import Checker
 from gongkai.cli import cli
 from gongkai.config import Settings
-from gongkai.engine import EngineError
+from gongkai.engine.durable import EngineError
 from tests.examples import LATE, LATE_RULE, ON_TIME, UNREGISTERED, answer_request
 
 
@@ -196,7 +196,7 @@ def test_rules_show_an_unknown_id_exits_3_and_suggests_the_near_one() -> None:
 
 def test_serve_options_override_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[Settings] = []
-    monkeypatch.setattr("gongkai.server.serve", lambda settings: seen.append(settings) or 0)
+    monkeypatch.setattr("gongkai.service.server.serve", lambda settings: seen.append(settings) or 0)
     result = run("serve", "--host", "0.0.0.0", env={"GONGKAI_HOST": "10.0.0.1", "GONGKAI_PORT": "6000"})
     assert result.exit_code == 0
     (settings,) = seen

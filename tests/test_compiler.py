@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from gongkai.compiler import CompileError, compile_packs
-from gongkai.packs import PackError, load_pack
+from gongkai.engine.compiler import CompileError, compile_packs
+from gongkai.packs.pack import PackError, load_pack
 
 RULES = Path(__file__).resolve().parent.parent / "rules"
 
@@ -117,7 +117,7 @@ def test_a_paraphrased_catalogue_is_rejected(tmp_path: Path) -> None:
 
 
 def test_not_in_is_the_negation_of_in() -> None:
-    from gongkai.conditions import Not, OneOf, parse, render
+    from gongkai.packs.conditions import Not, OneOf, parse, render
 
     node = parse('answer_type not in ["provided", "refused"]')
     assert node == Not(OneOf("answer_type", ("provided", "refused")))

@@ -7,8 +7,11 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from gongkai.checker import BadInput, Checker, CheckRequest
-from gongkai.convert import (
+from gongkai.check.checker import BadInput, Checker, CheckRequest
+from gongkai.check.decision import ObligationStatus, Outcome
+from gongkai.facts import ACTIONS
+from gongkai.packs.pack import Severity
+from gongkai.service.convert import (
     OUTCOMES,
     SEVERITIES,
     STATUSES,
@@ -18,8 +21,6 @@ from gongkai.convert import (
     decision_to_proto,
     struct_to_dict,
 )
-from gongkai.decision import ObligationStatus, Outcome, Severity
-from gongkai.facts import ACTIONS
 from gongkai.v1 import gongkai_pb2 as pb
 from tests.examples import LATE, ON_TIME, UNREGISTERED, answer_request
 

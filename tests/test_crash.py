@@ -11,8 +11,8 @@ from pathlib import Path
 
 import grpc
 
-from gongkai.convert import check_request_to_proto
-from gongkai.decisionlog import open_log
+from gongkai.journal.decisionlog import open_log
+from gongkai.service.convert import check_request_to_proto
 from gongkai.v1 import gongkai_pb2_grpc as pb_grpc
 from tests.examples import answer_request
 from tests.test_serve import free_port, gongkai, wait_until_serving

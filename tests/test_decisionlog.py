@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from gongkai.checker import Checker, CheckRequest
-from gongkai.decisionlog import REJECTED, DecisionLog, Filters, open_log
+from gongkai.check.checker import Checker, CheckRequest
+from gongkai.journal.decisionlog import REJECTED, DecisionLog, Filters, open_log
 from tests.examples import LATE, ON_TIME
 
 PERSONAL = {

@@ -7,8 +7,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from gongkai.checker import Checker, CheckRequest
-from gongkai.decisionlog import DecisionLog, Filters, open_log
+from gongkai.check.checker import Checker, CheckRequest
+from gongkai.journal.decisionlog import DecisionLog, Filters, open_log
 from tests.examples import LATE, ON_TIME
 from tests.postgres import postgres_url, server_version
 

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from gongkai.checker import CheckRequest
+from gongkai.check.checker import CheckRequest
+from gongkai.check.runtime import build_checker
 from gongkai.cli import cli
-from gongkai.decisionlog import open_log
-from gongkai.diff import export_tree
-from gongkai.runtime import build_checker
+from gongkai.journal.decisionlog import open_log
+from gongkai.review.diff import export_tree
 from tests.conftest import QL_AGENCY, ROOT
 
 GIT = ["git", "-c", "user.name=gongkai test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false"]

@@ -12,13 +12,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gongkai.checker import Checker, CheckRequest
-from gongkai.compiler import AS_OF_DAY
-from gongkai.derive import apply_derivations
-from gongkai.engine import DurableEngine, EngineError
+from gongkai.check.checker import Checker, CheckRequest
+from gongkai.engine.compiler import AS_OF_DAY
+from gongkai.engine.durable import DurableEngine, EngineError
+from gongkai.engine.reference import ReferenceEngine
 from gongkai.facts import ACTIONS
-from gongkai.reference import ReferenceEngine
-from gongkai.vocabulary import FactInfo, FactType
+from gongkai.packs.vocabulary import FactInfo, FactType
+from gongkai.periods.derive import apply_derivations
 from tests.conftest import QL_AGENCY
 from tests.fuzzing import Limits, limits_of
 

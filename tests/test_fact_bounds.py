@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from gongkai.checker import BadInput, Checker, CheckRequest
-from gongkai.decision import Decision, Outcome
-from gongkai.engine import fact_json
+from gongkai.check.checker import BadInput, Checker, CheckRequest
+from gongkai.check.decision import Decision, Outcome
+from gongkai.engine.durable import fact_json
 
 HC_OFFICE = {"name": "海城市人民政府办公室", "division_code": "210381", "kind": "government_office"}
 NINGHUA_BUREAU = {"name": "宁化县市场监督管理局", "division_code": "350424", "kind": "department"}

@@ -12,16 +12,16 @@ from pathlib import Path
 import grpc
 import pytest
 
-from gongkai.checker import Checker, CheckRequest
+from gongkai.check.checker import Checker, CheckRequest
+from gongkai.check.decision import Outcome
+from gongkai.check.runtime import open_rules
 from gongkai.config import Settings
-from gongkai.convert import check_request_to_proto
-from gongkai.decision import Outcome
-from gongkai.decisionlog import DecisionLog, open_log
-from gongkai.runtime import open_rules
-from gongkai.server import create_server
+from gongkai.journal.decisionlog import DecisionLog, open_log
+from gongkai.periods.workdays import WorkingDayCalendar
+from gongkai.service.convert import check_request_to_proto
+from gongkai.service.server import create_server
 from gongkai.v1 import gongkai_pb2 as pb
 from gongkai.v1 import gongkai_pb2_grpc as pb_grpc
-from gongkai.workdays import WorkingDayCalendar
 from tests.examples import ON_TIME
 from tests.packcopy import copy_ql
 

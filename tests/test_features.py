@@ -1,7 +1,7 @@
 """pytest-bdd steps for features/: every scenario is decided by the engine, in process.
 
 Given steps collect a request; the When step runs the real Checker (durable-rules); Then
-steps assert on the Decision only. What each step means lives in gongkai.replay, which
+steps assert on the Decision only. What each step means lives in gongkai.review.replay, which
 ``gongkai mutate``, ``diff`` and ``report`` replay the same way. The reference evaluator
 must agree on every scenario.
 """
@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
 
-from gongkai import replay
-from gongkai import scenarios as phrases
-from gongkai.checker import Checker
-from gongkai.decision import Decision
+from gongkai.check.checker import Checker
+from gongkai.check.decision import Decision
+from gongkai.review import replay
+from gongkai.review import scenarios as phrases
 from tests.differential import assert_reference_agrees
 
 scenarios(".")
@@ -138,7 +138,7 @@ def test_every_step_pytest_binds_is_one_replay_knows() -> None:
 
 def test_replay_passes_every_scenario_pytest_runs(checker: Checker) -> None:
     """Replayed without pytest (as mutate, diff and report do), every scenario passes too."""
-    from gongkai.scenarios import read_features
+    from gongkai.review.scenarios import read_features
     from tests.conftest import ROOT
 
     cases = [replay.prepare(s, checker.lawbook.vocabulary) for s in read_features(ROOT / "features")]

@@ -15,10 +15,10 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from gongkai.checker import Checker
+from gongkai.check.checker import Checker
 from gongkai.config import Settings
-from gongkai.convert import check_request_to_proto
-from gongkai.server import create_server
+from gongkai.service.convert import check_request_to_proto
+from gongkai.service.server import create_server
 from gongkai.v1 import gongkai_pb2 as pb
 from gongkai.v1 import gongkai_pb2_grpc as pb_grpc
 from tests.conftest import QL_AGENCY

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from gongkai.checker import Checker, CheckRequest
-from gongkai.decisionlog import DecisionLog, Filters, LogError, open_log
+from gongkai.check.checker import Checker, CheckRequest
+from gongkai.journal.decisionlog import DecisionLog, Filters, LogError, open_log
 from tests.examples import LATE, ON_TIME
 
 

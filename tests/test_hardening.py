@@ -21,13 +21,13 @@ from cryptography.x509.oid import NameOID
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha.proto_reflection_descriptor_database import ProtoReflectionDescriptorDatabase
 
-from gongkai.auth import TokensError, digest, load_tokens
-from gongkai.checker import Checker, CheckRequest
+from gongkai.check.checker import Checker, CheckRequest
 from gongkai.config import Settings
-from gongkai.convert import check_request_to_proto
-from gongkai.server import SERVICE, create_server
-from gongkai.service import ComplianceService
-from gongkai.tls import TlsError
+from gongkai.service.auth import TokensError, digest, load_tokens
+from gongkai.service.convert import check_request_to_proto
+from gongkai.service.server import SERVICE, create_server
+from gongkai.service.servicer import ComplianceService
+from gongkai.service.tls import TlsError
 from gongkai.v1 import gongkai_pb2 as pb
 from gongkai.v1 import gongkai_pb2_grpc as pb_grpc
 from tests.examples import LATE, ON_TIME

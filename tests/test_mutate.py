@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from gongkai import conditions as c
-from gongkai.compiler import with_condition
-from gongkai.mutate import NEVER, Config, Outcome, Report, Runner, generate, run, sample, set_floor
-from gongkai.runtime import load_lawbook
+from gongkai.check.runtime import load_lawbook
+from gongkai.engine.compiler import with_condition
+from gongkai.packs import conditions as c
+from gongkai.review.mutate import NEVER, Config, Outcome, Report, Runner, generate, run, sample, set_floor
 from tests.conftest import ROOT
 
 RULES, FEATURES = ROOT / "rules", ROOT / "features"

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from gongkai.checker import Checker
+from gongkai.check.checker import Checker
 from gongkai.config import Settings
-from gongkai.server import create_server
+from gongkai.service.server import create_server
 from tests.examples import DUE_ON, LATE, LATE_RULE
 
 CLIENT = Path(__file__).resolve().parent.parent / "clients" / "node"

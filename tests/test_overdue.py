@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from gongkai.checker import Checker, CheckRequest
-from gongkai.decision import ObligationStatus, Outcome
+from gongkai.check.checker import Checker, CheckRequest
+from gongkai.check.decision import ObligationStatus, Outcome
 from tests.examples import LATE_RULE, answer_request
 
 CASES = {

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from gongkai import protogen
+from gongkai.service import protogen
 
 
 def test_regenerating_the_grpc_code_gives_the_committed_files(tmp_path: Path) -> None:
@@ -16,5 +16,5 @@ def test_regenerating_the_grpc_code_gives_the_committed_files(tmp_path: Path) ->
     assert [p.name for p in written] == list(protogen.GENERATED)
     for path in written:
         assert path.read_bytes() == (committed / path.name).read_bytes(), (
-            f"{path.name} is stale: run `python -m gongkai.protogen`"
+            f"{path.name} is stale: run `python -m gongkai.service.protogen`"
         )

@@ -18,14 +18,14 @@ import grpc
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from gongkai.checker import CheckRequest
+from gongkai.check.checker import CheckRequest
+from gongkai.check.runtime import open_rules
 from gongkai.config import Settings
-from gongkai.convert import check_request_to_proto
-from gongkai.decisionlog import Filters, open_log
-from gongkai.engine import DurableEngine, EngineError
-from gongkai.reload import Reloader, fingerprint
-from gongkai.runtime import open_rules
-from gongkai.server import SERVICE, Endpoint, assemble
+from gongkai.engine.durable import DurableEngine, EngineError
+from gongkai.journal.decisionlog import Filters, open_log
+from gongkai.service.convert import check_request_to_proto
+from gongkai.service.reload import Reloader, fingerprint
+from gongkai.service.server import SERVICE, Endpoint, assemble
 from gongkai.v1 import gongkai_pb2_grpc as pb_grpc
 from tests.examples import LATE, LATE_RULE
 from tests.packcopy import break_condition, break_yaml, copy_ql, mark, marker_of
@@ -96,7 +96,7 @@ def test_a_hundred_reloads_under_load_fail_no_call_and_serve_only_good_rules(
     threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
     for t in threads:
         t.start()
-    caplog.set_level(logging.INFO, logger="gongkai.reload")
+    caplog.set_level(logging.INFO, logger="gongkai.service.reload")
     rss_before = rss_mib()
     refused = 0
     try:

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from gongkai import conditions as c
-from gongkai.mutate import run, write_json
-from gongkai.report import glossed, readable, write_site
-from gongkai.runtime import build_checker
+from gongkai.check.runtime import build_checker
+from gongkai.packs import conditions as c
+from gongkai.review.mutate import run, write_json
+from gongkai.review.report import glossed, readable, write_site
 from tests.conftest import ROOT
 
 RULES, FEATURES = ROOT / "rules", ROOT / "features"

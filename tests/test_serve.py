@@ -17,9 +17,9 @@ import grpc
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from gongkai.convert import check_request_to_proto
-from gongkai.decisionlog import open_log
-from gongkai.server import SERVICE
+from gongkai.journal.decisionlog import open_log
+from gongkai.service.convert import check_request_to_proto
+from gongkai.service.server import SERVICE
 from gongkai.v1 import gongkai_pb2 as pb
 from gongkai.v1 import gongkai_pb2_grpc as pb_grpc
 from tests.examples import LATE, LATE_RULE

@@ -14,15 +14,15 @@ from google.protobuf import descriptor_pool
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha.proto_reflection_descriptor_database import ProtoReflectionDescriptorDatabase
 
-from gongkai.checker import Checker, CheckRequest
+from gongkai.check.checker import Checker, CheckRequest
+from gongkai.check.decision import Outcome
 from gongkai.config import Settings, default_rules_dir
-from gongkai.convert import check_request_to_proto, decision_from_proto
-from gongkai.decision import Outcome
-from gongkai.decisionlog import DecisionLog, open_log
-from gongkai.engine import EngineError
+from gongkai.engine.durable import EngineError
 from gongkai.facts import ACTIONS
-from gongkai.server import SERVICE, assemble, create_server
-from gongkai.service import ComplianceService
+from gongkai.journal.decisionlog import DecisionLog, open_log
+from gongkai.service.convert import check_request_to_proto, decision_from_proto
+from gongkai.service.server import SERVICE, assemble, create_server
+from gongkai.service.servicer import ComplianceService
 from gongkai.v1 import gongkai_pb2 as pb
 from gongkai.v1 import gongkai_pb2_grpc as pb_grpc
 from tests.examples import DUE_ON, LATE, LATE_RULE, ON_TIME, UNREGISTERED, answer_request

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from gongkai.checker import Checker
+from gongkai.check.checker import Checker
 from gongkai.cli import cli
-from gongkai.scenarios import read_features
-from gongkai.trace import build_trace
+from gongkai.review.scenarios import read_features
+from gongkai.review.trace import build_trace
 
 FEATURES = Path(__file__).resolve().parent.parent / "features"
 

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from gongkai.derive import add_months
-from gongkai.workdays import WorkingDayCalendar
+from gongkai.periods.derive import add_months
+from gongkai.periods.workdays import WorkingDayCalendar
 
 D = dt.date
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import grpc
 import pytest
 
-from gongkai.convert import check_request_to_proto
+from gongkai.service.convert import check_request_to_proto
 from gongkai.v1 import gongkai_pb2 as pb
 from gongkai.v1 import gongkai_pb2_grpc as pb_grpc
 from tests.examples import LATE, LATE_RULE, ON_TIME

@@ -16,17 +16,17 @@ from typing import Any, NoReturn
 import click
 from pydantic import ValidationError
 
-from gongkai.checker import BadInput, Checker, CheckRequest, validation_error
+from gongkai.check.checker import BadInput, Checker, CheckRequest, validation_error
+from gongkai.check.decision import Outcome
+from gongkai.check.runtime import RulesError, open_rules
 from gongkai.config import Settings
-from gongkai.conflicts import conflicts_command
-from gongkai.decision import Outcome
-from gongkai.describe import RuleNotFound, RuleView, rule_view, rule_views
-from gongkai.diff import diff_command
-from gongkai.logcli import log_group
-from gongkai.mutate import mutate_command
-from gongkai.report import report_command
-from gongkai.runtime import RulesError, open_rules
-from gongkai.trace import trace_command
+from gongkai.journal.logcli import log_group
+from gongkai.review.conflicts import conflicts_command
+from gongkai.review.diff import diff_command
+from gongkai.review.mutate import mutate_command
+from gongkai.review.report import report_command
+from gongkai.review.trace import trace_command
+from gongkai.service.describe import RuleNotFound, RuleView, rule_view, rule_views
 
 EXIT_OUTCOME = {Outcome.compliant: 0, Outcome.non_compliant: 1, Outcome.incomplete: 2}
 EXIT_BAD_INPUT = 3
@@ -101,7 +101,7 @@ def checker_or_fail(rules_dir: Path | None) -> Checker:
 @rules_dir_option
 def serve(host: str | None, port: int | None, workers: int | None, rules_dir: Path | None) -> None:
     """Serve the gRPC API until SIGTERM or SIGINT."""
-    from gongkai.server import serve as run  # grpc is needed only here
+    from gongkai.service.server import serve as run  # grpc is needed only here
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s")
     settings = settings_or_fail(EXIT_CANNOT_START, host=host, port=port, workers=workers, rules_dir=rules_dir)

@@ -51,7 +51,7 @@ class Settings(BaseModel):
     tls_key_file: Path | None = Field(default=None, validate_default=True)
     tls_client_ca_file: Path | None = None
     # Bearer tokens (``authorization: Bearer <token>``): a YAML file of token SHA-256 digests
-    # and the RPCs each may call (gongkai/auth.py). None: no authentication. Health is open.
+    # and the RPCs each may call (gongkai/service/auth.py). None: no authentication. Health is open.
     tokens_file: Path | None = None
     reflection: bool = True  # server reflection, for grpcurl and similar tools
 

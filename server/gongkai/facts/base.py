@@ -8,10 +8,9 @@ is never told "compliant" on a guess. Each field carries its Chinese term as ``t
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, GetJsonSchemaHandler, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 def fact(
@@ -30,25 +29,6 @@ def fact(
 
 COUNT = {"ge": 0}  # how many times, how many items
 YEAR = {"ge": 1949, "le": 2199}  # the years dates may fall in (EARLIEST, LATEST)
-
-
-class Choice(StrEnum):
-    """An enum whose members carry their Chinese term (``term``) for schemas and reports."""
-
-    term: str
-
-    def __new__(cls, value: str, term: str = "") -> Choice:
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.term = term
-        return member
-
-    @classmethod
-    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: GetJsonSchemaHandler) -> dict[str, Any]:
-        schema = handler(core_schema)
-        schema = handler.resolve_ref_schema(schema)
-        schema["x-terms"] = {m.value: m.term for m in cls}  # the Chinese term of each value
-        return schema
 
 
 EARLIEST, LATEST = dt.date(1949, 10, 1), dt.date(2199, 12, 31)

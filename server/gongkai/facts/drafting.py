@@ -12,10 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import ClassVar
 
-from gongkai.derive import derivation
-from gongkai.facts.base import ActionFacts, Choice, fact
+from gongkai.facts.base import ActionFacts, fact
 from gongkai.facts.publication import DisclosureAttribute
 from gongkai.facts.publishing_extra import LaterFinding
+from gongkai.packs.vocabulary import Choice
+from gongkai.periods.derive import derivation
 
 
 class IssuedAs(Choice):

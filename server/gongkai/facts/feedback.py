@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import ClassVar
 
-from gongkai.derive import derivation
-from gongkai.facts.base import ActionFacts, Choice, fact
+from gongkai.facts.base import ActionFacts, fact
 from gongkai.facts.national import NationalComplaintFacts
+from gongkai.packs.vocabulary import Choice
+from gongkai.periods.derive import derivation
 
 
 class FeedbackChannel(Choice):

@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import ClassVar
 
-from gongkai.facts.base import ActionFacts, Choice, fact
+from gongkai.facts.base import ActionFacts, fact
+from gongkai.packs.vocabulary import Choice
 
 
 class MilestoneTask(Choice):

@@ -14,9 +14,10 @@ import datetime as dt
 
 from pydantic import BaseModel
 
-from gongkai.derive import derivation
-from gongkai.facts.base import COUNT, Choice, fact
-from gongkai.workdays import WorkingDayCalendar
+from gongkai.facts.base import COUNT, fact
+from gongkai.packs.vocabulary import Choice
+from gongkai.periods.derive import derivation
+from gongkai.periods.workdays import WorkingDayCalendar
 
 PUBLISH = ("publish_information",)
 REQUEST = ("answer_request",)

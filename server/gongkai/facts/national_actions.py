@@ -8,8 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import ClassVar
 
-from gongkai.derive import derivation
-from gongkai.facts.base import YEAR, ActionFacts, Choice, fact
+from gongkai.facts.base import YEAR, ActionFacts, fact
+from gongkai.packs.vocabulary import Choice
+from gongkai.periods.derive import derivation
 
 # --- 第十二条: 政府信息公开指南 -------------------------------------------------------------
 

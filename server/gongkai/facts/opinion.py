@@ -14,9 +14,10 @@ import datetime as dt
 import math
 from typing import ClassVar
 
-from gongkai.derive import derivation
-from gongkai.facts.base import ActionFacts, Choice, fact
+from gongkai.facts.base import ActionFacts, fact
 from gongkai.facts.national import NationalOpinionFacts
+from gongkai.packs.vocabulary import Choice
+from gongkai.periods.derive import derivation
 
 CHINA_STANDARD_TIME = dt.timezone(dt.timedelta(hours=8))
 

@@ -6,15 +6,13 @@ self-review duties that come with it. Mixed into PublishInformation (publication
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
-from gongkai.derive import derivation
-from gongkai.facts.base import Choice, fact
-
-if TYPE_CHECKING:  # publication.py imports this module: no import back at run time
-    from gongkai.facts.publication import Exemption
+from gongkai.facts.base import fact
+from gongkai.facts.exemptions import Exemption
+from gongkai.packs.vocabulary import Choice
+from gongkai.periods.derive import derivation
 
 
 class LaterFinding(Choice):

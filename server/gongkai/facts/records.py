@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import ClassVar
 
-from gongkai.derive import derivation
-from gongkai.facts.base import COUNT, YEAR, ActionFacts, Choice, fact
+from gongkai.facts.base import COUNT, YEAR, ActionFacts, fact
 from gongkai.facts.national import NationalAccountabilityFacts, NationalCatalogueFacts, NationalYearFacts
 from gongkai.facts.publication import Impact
 from gongkai.facts.records_local import LocalAccountabilityFacts, LocalCatalogueFacts, LocalYearFacts
+from gongkai.packs.vocabulary import Choice
+from gongkai.periods.derive import derivation
 
 
 class CatalogueElement(Choice):

@@ -11,8 +11,9 @@ import datetime as dt
 
 from pydantic import BaseModel
 
-from gongkai.derive import derivation
-from gongkai.facts.base import COUNT, Choice, fact
+from gongkai.facts.base import COUNT, fact
+from gongkai.packs.vocabulary import Choice
+from gongkai.periods.derive import derivation
 
 # --- catalogues ------------------------------------------------------------------------
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import ClassVar
 
-from gongkai.derive import derivation
-from gongkai.facts.base import ActionFacts, Choice, fact
+from gongkai.facts.base import ActionFacts, fact
+from gongkai.facts.exemptions import Exemption
 from gongkai.facts.national import NationalRequestFacts
-from gongkai.facts.publication import Exemption
+from gongkai.packs.vocabulary import Choice
+from gongkai.periods.derive import derivation
 
 
 class InformationStatus(Choice):

@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import ClassVar
 
-from gongkai.derive import derivation
-from gongkai.facts.base import ActionFacts, Choice, fact
+from gongkai.facts.base import ActionFacts, fact
+from gongkai.packs.vocabulary import Choice
+from gongkai.periods.derive import derivation
 
 
 class TrackingTopic(Choice):

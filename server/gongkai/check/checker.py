@@ -1,0 +1,288 @@
+"""One check, top to bottom: request → typed facts → derived facts → engine → Decision."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import uuid
+from collections.abc import Sequence
+from enum import Enum
+from typing import Any, Protocol
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from gongkai.check.decision import AppliedPack, Decision, Finding, Obligation, ObligationStatus, Outcome, Undecided
+from gongkai.engine.compiler import AS_OF_DAY, TRUE, UNKNOWN, CompiledDeadline, CompiledRule, Lawbook
+from gongkai.facts import ACTIONS
+from gongkai.facts.base import EARLIEST, LATEST
+from gongkai.packs.conflicts import Conflict, conflicts_for
+from gongkai.packs.jurisdiction import Agency, UnknownDivision, binding_packs, division_path, known_agencies
+from gongkai.packs.pack import Pack, Severity
+from gongkai.packs.vocabulary import FactInfo
+from gongkai.periods.derive import DeadlineResult, apply_derivations, compute_deadline, extension_of, period_text
+from gongkai.periods.workdays import WorkingDayCalendar
+
+
+class CheckRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    request_id: str | None = Field(default=None, max_length=100)
+    agency: Agency
+    action: str = Field(max_length=100)
+    facts: dict[str, Any] = Field(default_factory=dict)
+    as_of: dt.date | None = None  # default: the date of the action, else today
+
+    @field_validator("as_of")
+    @classmethod
+    def _as_of_in_range(cls, value: dt.date | None) -> dt.date | None:
+        if value is not None and not EARLIEST <= value <= LATEST:
+            raise ValueError(f"a date between {EARLIEST} and {LATEST} is expected")
+        return value
+
+
+class BadInput(ValueError):
+    """Input that cannot be checked; ``field`` names where, for INVALID_ARGUMENT."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+def validation_error(prefix: str, exc: ValidationError) -> BadInput:
+    err = exc.errors()[0]
+    where = ".".join([prefix, *(str(p) for p in err["loc"])]).strip(".")
+    value = err.get("input")
+    shown = f" (got {value!r:.60})" if err["type"] != "missing" and not isinstance(value, dict) else ""
+    return BadInput(where, f"{err['msg'].lower()}{shown}")
+
+
+class RuleEngine(Protocol):
+    """Decides compiled conditions: returns the engine rule names (``<id>#T``/``#U``) that hold."""
+
+    def fire(self, action: str, facts: dict[str, Any], packs: Sequence[str]) -> set[str]: ...
+
+
+class Checker:
+    def __init__(self, lawbook: Lawbook, engine: RuleEngine, today: dt.date | None = None) -> None:
+        self.lawbook = lawbook
+        self.engine = engine
+        self._today = today
+        # Lookups a check would otherwise repeat, each over every pack or rule (see BENCHMARKS.md):
+        self._binding: dict[tuple[str, str, str], list[Pack]] = {}  # agency → packs binding it
+        self._conflicts: dict[tuple[tuple[str, ...], str], list[Conflict]] = {}  # packs, action → conflicts
+        self._rules: dict[tuple[str, str], list[CompiledRule]] = {}  # action, pack → its rules, in order
+        for action, rules in lawbook.by_action.items():
+            for r in rules:
+                self._rules.setdefault((action, r.pack.code), []).append(r)
+        self._sources = {cl.id: (p, cl) for p in lawbook.packs for cl in p.catalogue.clauses}
+
+    def check(self, request: CheckRequest) -> Decision:
+        started = time.perf_counter_ns()
+        model = ACTIONS.get(request.action)
+        if model is None:
+            raise BadInput("action", f"unknown action kind {request.action[:60]!r}; known: {', '.join(ACTIONS)}")
+        try:
+            typed = model.model_validate(request.facts)
+        except ValidationError as exc:
+            raise validation_error("facts", exc) from exc
+        try:
+            jurisdiction = division_path(request.agency.division_code)
+        except UnknownDivision as exc:
+            raise BadInput("agency.division_code", str(exc)) from exc
+        binding = self._binding_packs(request.agency)
+        if not binding:
+            raise BadInput(
+                "agency",
+                f"no rule pack binds {request.agency.name[:60]!r} ({request.agency.division_code}, "
+                f"{request.agency.kind.value}); known: {known_agencies(self.lawbook.packs)}",
+            )
+        as_of = request.as_of or typed.action_date() or self._today or dt.date.today()
+        in_force = [p for p in binding if _in_force(p.meta.effective_from, p.meta.effective_to, as_of)]
+        calendar = WorkingDayCalendar()
+        facts = {k: v for k, v in typed.model_dump().items() if v is not None}
+        facts[AS_OF_DAY] = as_of.toordinal()
+        apply_derivations(request.action, facts)
+        results = self._deadlines(request.action, in_force, facts, as_of, calendar)
+        vocab = self.lawbook.vocabulary[request.action]
+        engine_started = time.perf_counter_ns()
+        fired = self.engine.fire(request.action, facts, [p.code for p in binding])
+        engine_micros = (time.perf_counter_ns() - engine_started) // 1000
+
+        rules = [r for p in in_force for r in self._rules.get((request.action, p.code), ()) if r.in_force(as_of)]
+        findings = [self._finding(r, facts, vocab) for r in rules if r.key + TRUE in fired]
+        undecided = [
+            Undecided(
+                rule_id=r.id,
+                clause_id=r.rule.clauses[0],
+                severity=r.rule.severity,
+                missing_facts=missing_inputs(r.all_reads, facts, vocab),
+            )
+            for r in rules
+            if r.key + UNKNOWN in fired
+        ]
+        obligations = [
+            _obligation(d, result, facts)
+            for d, result in results.items()
+            if d.applies_if is None or d.engine_id + TRUE in fired
+        ]
+        warnings = [
+            f"{year} 年的法定节假日和调休安排尚未收录,按周一至周五为工作日计算"
+            for year in sorted(calendar.uncovered_years)
+        ]
+        warnings += [f"{f.rule_id}: {f.message}" for f in findings if f.severity is Severity.should]
+        return Decision(
+            request_id=request.request_id or uuid.uuid4().hex,
+            outcome=_outcome(findings, undecided),
+            action=request.action,
+            agency=request.agency.name,
+            jurisdiction=jurisdiction,
+            as_of=as_of,
+            findings=findings,
+            obligations=obligations,
+            undecided=undecided,
+            missing_facts=sorted({n for u in undecided if u.severity is not Severity.info for n in u.missing_facts}),
+            packs=[
+                AppliedPack(
+                    code=p.code,
+                    document=p.catalogue.document.title,
+                    version=p.version,
+                    effective_from=p.meta.effective_from,
+                )
+                for p in in_force
+            ],
+            conflicts=self._conflicts_for(in_force, request.action),
+            rules_applied=[r.id for r in rules],
+            ruleset_version=self.lawbook.version,
+            warnings=warnings,
+            engine_micros=engine_micros,
+            total_micros=(time.perf_counter_ns() - started) // 1000,
+        )
+
+    def _binding_packs(self, agency: Agency) -> list[Pack]:
+        key = (agency.division_code, agency.kind.value, agency.name)
+        found = self._binding.get(key)
+        if found is None:
+            if len(self._binding) >= 10_000:  # many distinct agencies: start over rather than grow
+                self._binding.clear()
+            found = self._binding[key] = binding_packs(self.lawbook.packs, agency)
+        return found
+
+    def _conflicts_for(self, packs: list[Pack], action: str) -> list[Conflict]:
+        key = (tuple(p.code for p in packs), action)
+        found = self._conflicts.get(key)
+        if found is None:
+            found = self._conflicts[key] = conflicts_for(self.lawbook, packs, action)
+        return list(found)  # the Conflict models are shared: nothing changes them
+
+    def _deadlines(
+        self, action: str, packs: list[Pack], facts: dict[str, Any], as_of: dt.date, calendar: WorkingDayCalendar
+    ) -> dict[CompiledDeadline, DeadlineResult]:
+        """Compute the packs' deadlines for the action, adding ``<id>_due``/``<id>_overdue`` to the facts."""
+        results = {}
+        codes = {p.code for p in packs}
+        for d in self.lawbook.deadlines.get(action, []):
+            if d.pack.code not in codes:
+                continue
+            result = compute_deadline(d.deadline, d.parameter, facts, as_of, calendar)
+            if result is not None:
+                if result.due_on is not None:
+                    facts[d.deadline.id + "_due"] = result.due_on
+                facts[d.deadline.id + "_overdue"] = result.overdue
+                results[d] = result
+        return results
+
+    def _finding(self, compiled: CompiledRule, facts: dict[str, Any], vocab: dict[str, FactInfo]) -> Finding:
+        rule = compiled.rule
+        pack, clause = self._sources.get(rule.clauses[0]) or self.lawbook.clause(rule.clauses[0])
+        return Finding(
+            rule_id=rule.id,
+            clause_id=clause.id,
+            clause_ids=list(rule.clauses),
+            document=pack.catalogue.document.title,
+            document_number=pack.catalogue.document.number,
+            section=clause.path,
+            clause_text=clause.text,
+            severity=rule.severity,
+            message=rule.message,
+            remedy=rule.remedy,
+            facts=_deciding_facts(compiled.all_reads, facts, vocab),
+        )
+
+
+def missing_inputs(reads: tuple[str, ...], facts: dict[str, Any], vocab: dict[str, FactInfo]) -> list[str]:
+    """The caller's facts behind the absent facts a rule reads (derived ones traced back)."""
+    missing: dict[str, None] = {}
+
+    def trace(name: str) -> None:
+        if facts.get(name) is not None:
+            return
+        info = vocab.get(name)
+        inputs = [i for i in info.derived_from if facts.get(i) is None] if info else []
+        if info and info.derived_from and inputs:
+            for i in inputs:
+                trace(i)
+        else:
+            missing.setdefault(name)
+
+    for name in reads:
+        trace(name)
+    return list(missing)
+
+
+def _deciding_facts(reads: tuple[str, ...], facts: dict[str, Any], vocab: dict[str, FactInfo]) -> dict[str, Any]:
+    """The facts the rule read, each followed by the facts that explain a derived one."""
+    shown: dict[str, Any] = {}
+    for name in reads:
+        info = vocab.get(name)
+        for key in (name, *(info.shows if info else ())):
+            if key not in shown and facts.get(key) is not None:
+                shown[key] = _plain(facts[key])
+    return shown
+
+
+def _in_force(start: dt.date | None, end: dt.date | None, day: dt.date) -> bool:
+    return (start is None or start <= day) and (end is None or day <= end)
+
+
+def _outcome(findings: list[Finding], undecided: list[Undecided]) -> Outcome:
+    if any(f.severity is Severity.must for f in findings):
+        return Outcome.non_compliant
+    if any(u.severity is Severity.must for u in undecided):
+        return Outcome.incomplete
+    return Outcome.compliant
+
+
+def _obligation(d: CompiledDeadline, result: DeadlineResult, facts: dict[str, Any]) -> Obligation:
+    if result.overdue > 0:
+        status = ObligationStatus.missed
+    elif result.done_on is not None:
+        status = ObligationStatus.met
+    elif result.due_on is None:
+        status = ObligationStatus.suspended
+    else:
+        status = ObligationStatus.open
+    start = facts.get(d.deadline.start) if d.deadline.start else None
+    return Obligation(
+        id=f"{d.pack.code}.{d.deadline.id}",
+        title=d.deadline.title,
+        clause_ids=list(d.deadline.clauses),
+        starts_on=start.date() if isinstance(start, dt.datetime) else start,
+        due_on=result.due_on,
+        period=period_text(d.parameter, extension_of(d.deadline, facts), d.deadline.due_date),
+        done_on=result.done_on,
+        status=status,
+    )
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+__all__ = ["BadInput", "CheckRequest", "Checker", "Pack", "RuleEngine"]

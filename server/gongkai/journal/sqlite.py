@@ -1,0 +1,105 @@
+"""The decision log in SQLite (WAL, group commit), the default store."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import sqlite3
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from gongkai.journal.store import COLUMNS, GENESIS, Chained, Make, Reader
+
+SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS decisions (
+    seq INTEGER PRIMARY KEY, request_id TEXT NOT NULL, recorded_at TEXT NOT NULL,
+    agency TEXT NOT NULL, division_code TEXT NOT NULL, action TEXT NOT NULL, outcome TEXT NOT NULL,
+    ruleset_version TEXT NOT NULL, request TEXT NOT NULL, decision TEXT, error TEXT,
+    prev_mac TEXT NOT NULL, mac TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS decisions_request_id ON decisions (request_id);
+CREATE INDEX IF NOT EXISTS decisions_recorded_at ON decisions (recorded_at);
+CREATE TABLE IF NOT EXISTS log_head (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL, mac TEXT NOT NULL);
+INSERT INTO log_head (id, seq, mac) SELECT 1, 0, '{GENESIS}' WHERE NOT EXISTS (SELECT 1 FROM log_head);
+"""
+
+
+@dataclass
+class _Pending:
+    """An entry waiting for a commit: made, and committed or failed, by whoever commits next."""
+
+    make: Make
+    entry: Chained | None = None
+    error: BaseException | None = None
+
+
+class SqliteStore(Reader):
+    """SQLite with group commit: with synchronous=FULL a commit waits for the disk (~4 ms
+    here, BENCHMARKS.md), so entries that arrive while one commits are committed together in
+    the next transaction, each caller still returning only once its own entry is on disk."""
+
+    def __init__(self, path: Path, durability: str = "full") -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
+        self._lock = threading.Lock()  # one connection, many threads
+        self._waiting: list[_Pending] = []
+        self._waiting_lock = threading.Lock()
+        # Writers in other processes (``serve --workers N``) queue on this file's kernel lock:
+        # SQLite's own busy handler sleeps 1–100 ms between tries, which held two workers to
+        # the throughput of one (BENCHMARKS.md). flock wakes the next writer at once.
+        self._writer_lock = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute(f"PRAGMA synchronous={'FULL' if durability == 'full' else 'NORMAL'}")
+        self._db.executescript(SCHEMA)
+
+    def append(self, make: Make) -> Chained:
+        return self.append_many([make])[0]
+
+    def append_many(self, makes: list[Make]) -> list[Chained]:
+        mine = [_Pending(make) for make in makes]
+        with self._waiting_lock:
+            self._waiting.extend(mine)
+        with self._lock:
+            with self._waiting_lock:  # whoever holds the connection commits all that wait
+                group, self._waiting = self._waiting, []
+            if group:  # empty: another caller committed ours while we waited for the lock
+                self._commit(group)
+        for pending in mine:
+            if pending.error is not None:
+                raise pending.error
+        return [pending.entry for pending in mine]  # type: ignore[misc]
+
+    def _commit(self, group: list[_Pending]) -> None:
+        """One transaction for the group, in order; on failure every entry in it fails."""
+        try:
+            fcntl.flock(self._writer_lock, fcntl.LOCK_EX)
+            self._db.execute("BEGIN IMMEDIATE")  # locks out other writers, other processes too
+            try:
+                seq, mac = self._db.execute("SELECT seq, mac FROM log_head WHERE id = 1").fetchone()
+                for pending in group:
+                    pending.entry = pending.make(seq + 1, mac)
+                    seq, mac = pending.entry.seq, pending.entry.mac
+                self._db.executemany(
+                    f"INSERT INTO decisions ({COLUMNS}) VALUES ({', '.join('?' * 13)})",
+                    [p.entry.params for p in group if p.entry is not None],
+                )
+                self._db.execute("UPDATE log_head SET seq = ?, mac = ? WHERE id = 1", (seq, mac))
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+        except BaseException as exc:
+            for pending in group:
+                pending.entry, pending.error = None, exc
+        finally:
+            fcntl.flock(self._writer_lock, fcntl.LOCK_UN)
+
+    def _query(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+            os.close(self._writer_lock)

@@ -1,0 +1,325 @@
+"""Proto messages ⇄ the pydantic models of the checker.
+
+Struct carries every number as a double, so ``"extension_working_days": 3`` arrives as
+3.0. The fact models validate in pydantic's lax mode, which accepts a whole float for an
+int and rejects 3.5 — the same answer a JSON client gets (tests/test_convert.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from typing import Any
+
+from google.protobuf import struct_pb2
+from pydantic import ValidationError
+
+from gongkai.check.checker import CheckRequest, validation_error
+from gongkai.check.decision import AppliedPack, Decision, Finding, Obligation, ObligationStatus, Outcome, Undecided
+from gongkai.journal.decisionlog import Entry
+from gongkai.packs.conflicts import Conflict, ConflictingProvision
+from gongkai.packs.pack import Severity
+from gongkai.service.describe import ActionView, RuleView
+from gongkai.v1 import gongkai_pb2 as pb
+
+OUTCOMES = {
+    Outcome.compliant: pb.COMPLIANT,
+    Outcome.non_compliant: pb.NON_COMPLIANT,
+    Outcome.incomplete: pb.INCOMPLETE,
+}
+SEVERITIES = {Severity.must: pb.MUST, Severity.should: pb.SHOULD, Severity.info: pb.INFO}
+STATUSES = {
+    ObligationStatus.open: pb.OPEN,
+    ObligationStatus.suspended: pb.SUSPENDED,
+    ObligationStatus.met: pb.MET,
+    ObligationStatus.missed: pb.MISSED,
+}
+
+
+# --- requests ------------------------------------------------------------------------
+
+
+def check_request_from_proto(msg: pb.CheckRequest) -> CheckRequest:
+    """Validate a proto request; raise BadInput naming the field (empty string = not given)."""
+    try:
+        return CheckRequest.model_validate(request_data(msg))
+    except ValidationError as exc:
+        raise validation_error("", exc) from exc
+
+
+def request_data(msg: pb.CheckRequest) -> dict[str, Any]:
+    """The request as plain data, before validation (what a rejected request is logged as)."""
+    data: dict[str, Any] = {"action": msg.action, "facts": struct_to_dict(msg.facts)}
+    if msg.HasField("agency"):  # absent: pydantic reports "agency: field required"
+        a = msg.agency
+        data["agency"] = {"name": a.name, "division_code": a.division_code, "kind": a.kind or None}
+    if msg.request_id:
+        data["request_id"] = msg.request_id
+    if msg.as_of:
+        data["as_of"] = msg.as_of
+    return data
+
+
+def check_request_to_proto(request: CheckRequest | dict[str, Any]) -> pb.CheckRequest:
+    """For clients and tests: the proto of a request given as a model or as plain JSON data."""
+    data = request.model_dump(mode="json") if isinstance(request, CheckRequest) else request
+    agency = data.get("agency") or {}
+    msg = pb.CheckRequest(
+        request_id=data.get("request_id") or "",
+        action=data.get("action", ""),
+        as_of=data.get("as_of") or "",
+        agency=pb.Agency(
+            name=agency.get("name", ""),
+            division_code=agency.get("division_code", ""),
+            kind=agency.get("kind") or "",
+        ),
+    )
+    msg.facts.update(data.get("facts") or {})
+    return msg
+
+
+def struct_to_dict(struct: struct_pb2.Struct) -> dict[str, Any]:
+    """As ``json_format.MessageToDict`` (numbers stay doubles), at a fraction of its cost: it
+    was a tenth of a check (BENCHMARKS.md). ±inf and NaN, which JSON has no form for, arrive
+    as the strings "inf" and "nan": validation then rejects them naming the fact."""
+    return {name: _plain_value(value) for name, value in struct.fields.items()}
+
+
+def _plain_value(value: struct_pb2.Value) -> Any:
+    kind = value.WhichOneof("kind")
+    if kind == "number_value":
+        number = value.number_value
+        return str(number) if math.isinf(number) or math.isnan(number) else number
+    if kind == "string_value":
+        return value.string_value
+    if kind == "bool_value":
+        return value.bool_value
+    if kind == "struct_value":
+        return struct_to_dict(value.struct_value)
+    if kind == "list_value":
+        return [_plain_value(item) for item in value.list_value.values]
+    return None  # null_value, or not set
+
+
+# --- decisions -----------------------------------------------------------------------
+
+
+def decision_to_proto(decision: Decision) -> pb.Decision:
+    d = decision
+    msg = pb.Decision(
+        request_id=d.request_id,
+        outcome=OUTCOMES[d.outcome],
+        action=d.action,
+        agency=d.agency,
+        as_of=d.as_of.isoformat(),
+        missing_facts=d.missing_facts,
+        rules_applied=d.rules_applied,
+        ruleset_version=d.ruleset_version,
+        warnings=d.warnings,
+        engine_micros=d.engine_micros,
+        total_micros=d.total_micros,
+        jurisdiction=d.jurisdiction,
+        conflicts=[
+            pb.Conflict(
+                topic=c.topic,
+                title=c.title,
+                provisions=[
+                    pb.ConflictingProvision(pack=p.pack, clause_id=p.clause_id, says=p.says) for p in c.provisions
+                ],
+                stricter=c.stricter or "",
+                note=c.note or "",
+            )
+            for c in d.conflicts
+        ],
+        obligations=[_obligation_to_proto(o) for o in d.obligations],
+        undecided=[
+            pb.Undecided(
+                rule_id=u.rule_id,
+                clause_id=u.clause_id,
+                severity=SEVERITIES[u.severity],
+                missing_facts=u.missing_facts,
+            )
+            for u in d.undecided
+        ],
+        packs=[
+            pb.AppliedPack(
+                code=p.code,
+                document=p.document,
+                version=p.version,
+                effective_from=p.effective_from.isoformat(),
+            )
+            for p in d.packs
+        ],
+    )
+    for f in d.findings:
+        finding = msg.findings.add(
+            rule_id=f.rule_id,
+            clause_id=f.clause_id,
+            clause_ids=f.clause_ids,
+            document=f.document,
+            document_number=f.document_number,
+            section=f.section,
+            clause_text=f.clause_text,
+            severity=SEVERITIES[f.severity],
+            message=f.message,
+            remedy=f.remedy,
+        )
+        finding.facts.update(f.model_dump(mode="json", include={"facts"})["facts"])  # dates → ISO text
+    return msg
+
+
+def _obligation_to_proto(o: Obligation) -> pb.Obligation:
+    return pb.Obligation(
+        id=o.id,
+        title=o.title,
+        clause_ids=o.clause_ids,
+        starts_on=o.starts_on.isoformat() if o.starts_on else "",
+        due_on=o.due_on.isoformat() if o.due_on else "",
+        period=o.period,
+        done_on=o.done_on.isoformat() if o.done_on else "",
+        status=STATUSES[o.status],
+    )
+
+
+def decision_from_proto(msg: pb.Decision) -> Decision:
+    """For Python clients and tests: the pydantic Decision again (numbers in facts as floats)."""
+    outcomes = {v: k for k, v in OUTCOMES.items()}
+    severities = {v: k for k, v in SEVERITIES.items()}
+    statuses = {v: k for k, v in STATUSES.items()}
+    return Decision(
+        request_id=msg.request_id,
+        outcome=outcomes[msg.outcome],
+        action=msg.action,
+        agency=msg.agency,
+        as_of=dt.date.fromisoformat(msg.as_of),
+        jurisdiction=msg.jurisdiction,
+        conflicts=[
+            Conflict(
+                topic=c.topic,
+                title=c.title,
+                provisions=[
+                    ConflictingProvision(pack=p.pack, clause_id=p.clause_id, says=p.says) for p in c.provisions
+                ],
+                stricter=c.stricter or None,
+                note=c.note or None,
+            )
+            for c in msg.conflicts
+        ],
+        findings=[
+            Finding(
+                rule_id=f.rule_id,
+                clause_id=f.clause_id,
+                clause_ids=list(f.clause_ids),
+                document=f.document,
+                document_number=f.document_number if f.HasField("document_number") else None,
+                section=f.section,
+                clause_text=f.clause_text,
+                severity=severities[f.severity],
+                message=f.message,
+                remedy=f.remedy,
+                facts=struct_to_dict(f.facts),
+            )
+            for f in msg.findings
+        ],
+        obligations=[
+            Obligation(
+                id=o.id,
+                title=o.title,
+                clause_ids=list(o.clause_ids),
+                starts_on=dt.date.fromisoformat(o.starts_on) if o.starts_on else None,
+                due_on=dt.date.fromisoformat(o.due_on) if o.due_on else None,
+                period=o.period,
+                done_on=dt.date.fromisoformat(o.done_on) if o.done_on else None,
+                status=statuses[o.status],
+            )
+            for o in msg.obligations
+        ],
+        undecided=[
+            Undecided(
+                rule_id=u.rule_id,
+                clause_id=u.clause_id,
+                severity=severities[u.severity],
+                missing_facts=list(u.missing_facts),
+            )
+            for u in msg.undecided
+        ],
+        missing_facts=list(msg.missing_facts),
+        packs=[
+            AppliedPack(
+                code=p.code,
+                document=p.document,
+                version=p.version,
+                effective_from=dt.date.fromisoformat(p.effective_from),
+            )
+            for p in msg.packs
+        ],
+        rules_applied=list(msg.rules_applied),
+        ruleset_version=msg.ruleset_version,
+        warnings=list(msg.warnings),
+        engine_micros=msg.engine_micros,
+        total_micros=msg.total_micros,
+    )
+
+
+# --- rules and action kinds ------------------------------------------------------------
+
+
+def rule_to_proto(rule: RuleView) -> pb.Rule:
+    return pb.Rule(
+        id=rule.id,
+        pack=rule.pack,
+        actions=rule.actions,
+        severity=SEVERITIES[rule.severity],
+        condition=rule.condition,
+        resolved_condition=rule.resolved_condition,
+        reads=rule.reads,
+        depends_on=rule.depends_on,
+        message=rule.message,
+        remedy=rule.remedy,
+        effective_from=rule.effective_from.isoformat(),
+        effective_to=rule.effective_to.isoformat() if rule.effective_to else "",
+        clauses=[
+            pb.Clause(
+                id=c.id,
+                document=c.document,
+                document_number=c.document_number,
+                section=c.section,
+                text=c.text,
+            )
+            for c in rule.clauses
+        ],
+        note=rule.note or "",
+    )
+
+
+def action_to_proto(action: ActionView) -> pb.ActionKind:
+    return pb.ActionKind(
+        kind=action.kind,
+        term=action.term,
+        description=action.description,
+        facts_schema=json.dumps(action.facts_schema, ensure_ascii=False),
+        rule_count=action.rule_count,
+    )
+
+
+# --- the decision log ---------------------------------------------------------------
+
+
+def logged_to_proto(entry: Entry) -> pb.LoggedDecision:
+    request, decision, _ = entry.stored_documents()  # the texts the chain's MACs cover
+    msg = pb.LoggedDecision(
+        seq=entry.seq,
+        request_id=entry.request_id,
+        recorded_at=entry.recorded_at,
+        agency=entry.agency,
+        division_code=entry.division_code,
+        action=entry.action,
+        outcome=entry.outcome,
+        ruleset_version=entry.ruleset_version,
+        request_json=request or "",
+        decision_json=decision or "",
+    )
+    if entry.error:
+        msg.error.CopyFrom(pb.CheckError(**entry.error))
+    return msg

@@ -1,0 +1,121 @@
+"""What the service tells about its law: rules with their clauses quoted, and action kinds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from typing import Any
+
+from pydantic import BaseModel
+
+from gongkai.check.checker import BadInput
+from gongkai.engine.compiler import CompiledRule, Lawbook
+from gongkai.facts import ACTIONS
+from gongkai.packs.conditions import render
+from gongkai.packs.pack import Severity
+
+
+class RuleNotFound(LookupError):
+    """No rule has the id asked for."""
+
+
+class ClauseView(BaseModel):
+    id: str
+    document: str  # title of the source document
+    document_number: str | None  # 文号
+    section: str  # as printed
+    text: str  # verbatim
+
+
+class RuleView(BaseModel):
+    id: str
+    pack: str
+    actions: list[str]
+    severity: Severity
+    condition: str  # the breach as written in the pack
+    resolved_condition: str  # parameters substituted: what is checked
+    reads: list[str]  # every fact that decides it, through breached(...) too
+    depends_on: list[str]  # rules whose breach it reads
+    message: str
+    remedy: str
+    effective_from: dt.date
+    effective_to: dt.date | None
+    clauses: list[ClauseView]  # the one quoted in findings first
+    note: str | None
+
+
+class ActionView(BaseModel):
+    kind: str
+    term: str  # Chinese name
+    description: str
+    facts_schema: dict[str, Any]  # JSON Schema
+    rule_count: int
+
+
+def rule_view(lawbook: Lawbook, rule_id: str) -> RuleView:
+    compiled = lawbook.rules.get(rule_id)
+    if compiled is None:
+        near = difflib.get_close_matches(rule_id, lawbook.rules, n=3, cutoff=0.8)
+        hint = f"; did you mean {', '.join(near)}?" if near else ""
+        raise RuleNotFound(f"no rule {rule_id!r}{hint}")
+    return _view(lawbook, compiled)
+
+
+def rule_views(lawbook: Lawbook, pack: str | None = None, action: str | None = None) -> list[RuleView]:
+    """Rules in pack order, filtered; an unknown pack or action kind is BadInput (a typo, not "none")."""
+    codes = [p.code for p in lawbook.packs]
+    if pack and pack not in codes:
+        raise BadInput("pack", f"unknown pack {pack!r}; known: {', '.join(codes)}")
+    if action and action not in ACTIONS:
+        raise BadInput("action", f"unknown action kind {action!r}; known: {', '.join(ACTIONS)}")
+    return [
+        _view(lawbook, r)
+        for r in lawbook.rules.values()
+        if (not pack or r.pack.code == pack) and (not action or action in r.rule.actions)
+    ]
+
+
+def action_views(lawbook: Lawbook) -> list[ActionView]:
+    return [
+        ActionView(
+            kind=kind,
+            term=model.term,
+            description=(model.__doc__ or "").strip().split("\n")[0],
+            facts_schema=model.model_json_schema(),
+            rule_count=len(lawbook.by_action.get(kind, [])),
+        )
+        for kind, model in ACTIONS.items()
+    ]
+
+
+def _view(lawbook: Lawbook, compiled: CompiledRule) -> RuleView:
+    rule, meta = compiled.rule, compiled.pack.meta
+    clauses = []
+    for clause_id in rule.clauses:
+        pack, clause = lawbook.clause(clause_id)
+        document = pack.catalogue.document
+        clauses.append(
+            ClauseView(
+                id=clause.id,
+                document=document.title,
+                document_number=document.number,
+                section=clause.path,
+                text=clause.text,
+            )
+        )
+    return RuleView(
+        id=rule.id,
+        pack=compiled.pack.code,
+        actions=list(rule.actions),
+        severity=rule.severity,
+        condition=rule.breach,
+        resolved_condition=render(compiled.condition),
+        reads=list(compiled.all_reads),
+        depends_on=list(compiled.refs),
+        message=rule.message,
+        remedy=rule.remedy,
+        effective_from=rule.effective_from or meta.effective_from,
+        effective_to=rule.effective_to or meta.effective_to,
+        clauses=clauses,
+        note=rule.note,
+    )

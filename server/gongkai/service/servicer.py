@@ -1,0 +1,238 @@
+"""The Compliance servicer: proto in → Checker → proto out, every failure a status code.
+
+It fails closed: any error other than bad input is INTERNAL, never a Decision.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import NoReturn
+
+import grpc
+
+from gongkai.check.checker import BadInput, Checker, CheckRequest
+from gongkai.check.decision import Decision
+from gongkai.config import Settings
+from gongkai.journal.decisionlog import DecisionLog, Filters, LogError, Record
+from gongkai.service.convert import (
+    action_to_proto,
+    check_request_from_proto,
+    decision_to_proto,
+    logged_to_proto,
+    request_data,
+    rule_to_proto,
+)
+from gongkai.service.describe import RuleNotFound, action_views, rule_view, rule_views
+from gongkai.v1 import gongkai_pb2 as pb
+from gongkai.v1 import gongkai_pb2_grpc as pb_grpc
+
+log = logging.getLogger(__name__)
+MAX_PAGE = 1000
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a request got no Decision."""
+
+    code: grpc.StatusCode
+    field: str  # empty when no field is at fault
+    message: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.field}: {self.message}" if self.field else self.message
+
+    def to_proto(self) -> pb.CheckError:
+        return pb.CheckError(code=self.code.name, field=self.field, message=self.message)
+
+
+def _no_op() -> None:
+    return None
+
+
+def check_one(checker: Checker, msg: pb.CheckRequest, journal: DecisionLog | None) -> pb.Decision | Problem:
+    """Check one request; record the decision (or the rejection) before answering."""
+    return check_many(checker, [msg], journal)[0]
+
+
+def check_many(
+    checker: Checker,
+    msgs: Sequence[pb.CheckRequest],
+    journal: DecisionLog | None,
+    before_each: Callable[[], None] = _no_op,
+) -> list[pb.Decision | Problem]:
+    """Check each request, then record every decision and rejection in one transaction
+    (one wait for the disk per batch, not per action), then answer: nothing is answered
+    that is not logged."""
+    outcomes = []
+    for msg in msgs:
+        before_each()
+        outcomes.append(_decide(checker, msg))
+    if journal is not None:
+        try:
+            journal.record_many([_record(journal, checker, msg, o) for msg, o in zip(msgs, outcomes, strict=True)])
+        except LogError:
+            log.exception("%d decisions not logged (request_id=%r …)", len(msgs), msgs[0].request_id)
+            return [UNLOGGED] * len(msgs)
+    return [decision_to_proto(result) if isinstance(result, Decision) else result for _, result in outcomes]
+
+
+def _decide(checker: Checker, msg: pb.CheckRequest) -> tuple[CheckRequest | None, Decision | Problem]:
+    try:
+        request = check_request_from_proto(msg)
+        return request, checker.check(request)
+    except BadInput as exc:
+        return None, Problem(grpc.StatusCode.INVALID_ARGUMENT, exc.field, exc.message)
+    except Exception:  # EngineError or a bug: no answer rather than a wrong one
+        log.exception("check failed (request_id=%r, action=%r)", msg.request_id, msg.action)
+        return None, Problem(grpc.StatusCode.INTERNAL, "", "internal error: the action was not checked")
+
+
+def _record(
+    journal: DecisionLog,
+    checker: Checker,
+    msg: pb.CheckRequest,
+    outcome: tuple[CheckRequest | None, Decision | Problem],
+) -> Record:
+    request, result = outcome
+    if isinstance(result, Decision):
+        return journal.decision_record(request, result)
+    return journal.rejection_record(
+        request_data(msg), checker.lawbook.version, result.code.name, result.field, result.message
+    )
+
+
+# A decision that could not be logged is not given: it could never be shown later.
+UNLOGGED = Problem(grpc.StatusCode.UNAVAILABLE, "", "the decision log is unavailable: the action was not checked")
+
+
+class ComplianceService(pb_grpc.ComplianceServicer):
+    def __init__(
+        self,
+        settings: Settings,
+        checker: Checker | None = None,
+        journal: DecisionLog | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._max_batch = settings.max_batch
+        self._default_deadline = settings.default_deadline_seconds
+        self._clock = clock
+        self._actions: tuple[str, pb.DescribeActionsResponse] | None = None  # ruleset version → answer
+        # The rules served, replaced whole by a reload (one assignment): a call reads it once
+        # and keeps what it read, so each call is decided by one ruleset. None while the rules
+        # load: every call is UNAVAILABLE.
+        self.checker = checker
+        self.journal = journal  # the decision log; None only in tests that do not need one
+
+    def Check(self, request: pb.CheckRequest, context: grpc.ServicerContext) -> pb.Decision:
+        checker = self._ready(context)
+        self._time_left(context)()
+        result = check_one(checker, request, self.journal)
+        if isinstance(result, Problem):
+            _abort(context, result.code, result.text)
+        return result
+
+    def CheckBatch(self, request: pb.CheckBatchRequest, context: grpc.ServicerContext) -> pb.CheckBatchResponse:
+        checker = self._ready(context)
+        if len(request.requests) > self._max_batch:
+            _abort(
+                context,
+                grpc.StatusCode.INVALID_ARGUMENT,
+                f"requests: at most {self._max_batch} actions per batch (got {len(request.requests)})",
+            )
+        response = pb.CheckBatchResponse()
+        # the time is up: stop checking (before anything is logged or answered)
+        for result in check_many(checker, request.requests, self.journal, self._time_left(context)):
+            if isinstance(result, Problem):
+                response.results.add(error=result.to_proto())
+            else:
+                response.results.add(decision=result)
+        return response
+
+    def ListRules(self, request: pb.ListRulesRequest, context: grpc.ServicerContext) -> pb.ListRulesResponse:
+        lawbook = self._ready(context).lawbook
+        try:
+            views = rule_views(lawbook, pack=request.pack or None, action=request.action or None)
+        except BadInput as exc:
+            _abort(context, grpc.StatusCode.INVALID_ARGUMENT, str(exc))
+        return pb.ListRulesResponse(rules=[rule_to_proto(v) for v in views])
+
+    def GetRule(self, request: pb.GetRuleRequest, context: grpc.ServicerContext) -> pb.Rule:
+        lawbook = self._ready(context).lawbook
+        try:
+            view = rule_view(lawbook, request.id)
+        except RuleNotFound as exc:
+            _abort(context, grpc.StatusCode.NOT_FOUND, f"id: {exc}")
+        return rule_to_proto(view)
+
+    def DescribeActions(
+        self, request: pb.DescribeActionsRequest, context: grpc.ServicerContext
+    ) -> pb.DescribeActionsResponse:
+        lawbook = self._ready(context).lawbook
+        cached = self._actions
+        if cached is None or cached[0] != lawbook.version:  # built once per ruleset; a race builds twice
+            actions = [action_to_proto(v) for v in action_views(lawbook)]
+            cached = self._actions = (lawbook.version, pb.DescribeActionsResponse(actions=actions))
+        return cached[1]
+
+    def GetDecision(self, request: pb.GetDecisionRequest, context: grpc.ServicerContext) -> pb.LoggedDecision:
+        entry = self._journal(context).get(request.request_id)
+        if entry is None:
+            _abort(context, grpc.StatusCode.NOT_FOUND, f"request_id: no decision logged as {request.request_id!r}")
+        return logged_to_proto(entry)
+
+    def ListDecisions(
+        self, request: pb.ListDecisionsRequest, context: grpc.ServicerContext
+    ) -> pb.ListDecisionsResponse:
+        journal = self._journal(context)
+        size = request.page_size or 100
+        if not 0 < size <= MAX_PAGE or (request.page_token and not request.page_token.isdigit()):
+            _abort(context, grpc.StatusCode.INVALID_ARGUMENT, f"page_size: 1 to {MAX_PAGE}; page_token: as returned")
+        filters = Filters(
+            agency=request.agency or None,
+            outcome=request.outcome or None,
+            action=request.action or None,
+            since=request.since or None,
+            until=request.until or None,
+        )
+        entries = journal.page(filters, int(request.page_token or 0), size)
+        token = str(entries[-1].seq) if len(entries) == size else ""
+        return pb.ListDecisionsResponse(decisions=[logged_to_proto(e) for e in entries], next_page_token=token)
+
+    def _journal(self, context: grpc.ServicerContext) -> DecisionLog:
+        if self.journal is None:
+            _abort(context, grpc.StatusCode.FAILED_PRECONDITION, "this server keeps no decision log")
+        return self.journal
+
+    def _ready(self, context: grpc.ServicerContext) -> Checker:
+        checker = self.checker
+        if checker is None:
+            _abort(context, grpc.StatusCode.UNAVAILABLE, "the rules are still loading; retry shortly")
+        return checker
+
+    def _time_left(self, context: grpc.ServicerContext) -> Callable[[], None]:
+        """What to call before checking each action: it aborts with DEADLINE_EXCEEDED once
+        the caller's deadline has passed or, for a call without one, the server's default."""
+        remaining = context.time_remaining()
+        message = "deadline expired before the action was checked"
+        if remaining is None or remaining > NO_DEADLINE:
+            remaining = self._default_deadline or float("inf")
+            message = f"the server's default deadline ({remaining:g} s) expired before the action was checked"
+        ends = self._clock() + remaining
+
+        def require() -> None:
+            if self._clock() >= ends:
+                _abort(context, grpc.StatusCode.DEADLINE_EXCEEDED, message)
+
+        return require
+
+
+NO_DEADLINE = 1e9  # seconds; gRPC reports about 9.2e18 remaining for a call without a deadline
+
+
+def _abort(context: grpc.ServicerContext, code: grpc.StatusCode, message: str) -> NoReturn:
+    context.abort(code, message)
+    raise AssertionError("unreachable: abort raises")  # tells type checkers abort does not return
