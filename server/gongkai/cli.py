@@ -1,4 +1,4 @@
-"""The command line: ``gongkai serve``, ``check``, ``rules list|show``, ``trace``.
+"""The command line: ``gongkai serve``, ``check``, ``read``, ``rules list|show``, ``trace`` and the review tools.
 
 Exit status of ``check``: 0 COMPLIANT, 1 NON_COMPLIANT, 2 INCOMPLETE, 3 bad input, 4 could
 not check (rules unloadable, internal error). Every usage error exits 3 too, so a script
@@ -21,6 +21,8 @@ from gongkai.check.decision import Outcome
 from gongkai.check.runtime import RulesError, open_rules
 from gongkai.config import Settings
 from gongkai.journal.logcli import log_group
+from gongkai.reader.document import read as read_document
+from gongkai.reader.text import UnreadableDocument, decode
 from gongkai.review.conflicts import conflicts_command
 from gongkai.review.diff import diff_command
 from gongkai.review.mutate import mutate_command
@@ -154,6 +156,27 @@ def read_request(file: str) -> CheckRequest:
         return CheckRequest.model_validate(data)
     except ValidationError as exc:
         raise validation_error("", exc) from exc
+
+
+@cli.command()
+@click.argument("file", metavar="FILE")
+def read(file: str) -> None:
+    """Read a 公文 in FILE (- for stdin; UTF-8, GB18030/GBK or .docx) and print its elements as JSON.
+
+    Each element found is {"value", "text" (as printed), "start", "end"} with character offsets
+    into the text; an element printed twice with different readings lists its candidates and
+    the reason; an element not found is left out. Exit status 3 when the file cannot be read.
+    """
+    name = "stdin" if file == "-" else file
+    try:
+        raw = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+        text = decode(raw, "" if file == "-" else file)
+    except OSError as exc:
+        fail(EXIT_BAD_INPUT, f"{name}: 无法读取 / cannot read: {exc.strerror or exc}")
+    except UnreadableDocument as exc:
+        fail(EXIT_BAD_INPUT, f"{name}: {exc}")
+    reading = read_document(text)
+    click.echo(json.dumps(reading.model_dump(mode="json", exclude_none=True), ensure_ascii=False, indent=2))
 
 
 # --- rules ---------------------------------------------------------------------------
