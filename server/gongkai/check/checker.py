@@ -12,6 +12,8 @@ from typing import Any, Protocol
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from gongkai.check.decision import AppliedPack, Decision, Finding, Obligation, ObligationStatus, Outcome, Undecided
+from gongkai.check.questions import fact_terms, questions
+from gongkai.check.terms import action_kind, english_facts
 from gongkai.engine.compiler import AS_OF_DAY, TRUE, UNKNOWN, CompiledDeadline, CompiledRule, Lawbook
 from gongkai.facts import ACTIONS
 from gongkai.facts.base import EARLIEST, LATEST
@@ -38,6 +40,15 @@ class CheckRequest(BaseModel):
         if value is not None and not EARLIEST <= value <= LATEST:
             raise ValueError(f"a date between {EARLIEST} and {LATEST} is expected")
         return value
+
+
+def in_english(request: CheckRequest) -> CheckRequest:
+    """The request with Chinese action, fact and value names rewritten to English (check/terms.py)."""
+    action = action_kind(request.action)
+    facts = english_facts(action, request.facts)
+    if action == request.action and facts == request.facts:
+        return request
+    return request.model_copy(update={"action": action, "facts": facts})
 
 
 class BadInput(ValueError):
@@ -79,6 +90,7 @@ class Checker:
 
     def check(self, request: CheckRequest) -> Decision:
         started = time.perf_counter_ns()
+        request = in_english(request)
         model = ACTIONS.get(request.action)
         if model is None:
             raise BadInput("action", f"unknown action kind {request.action[:60]!r}; known: {', '.join(ACTIONS)}")
@@ -117,6 +129,7 @@ class Checker:
                 clause_id=r.rule.clauses[0],
                 severity=r.rule.severity,
                 missing_facts=missing_inputs(r.all_reads, facts, vocab),
+                message=f"尚不能判断(缺少事实):{r.rule.message}",
             )
             for r in rules
             if r.key + UNKNOWN in fired
@@ -131,6 +144,7 @@ class Checker:
             for year in sorted(calendar.uncovered_years)
         ]
         warnings += [f"{f.rule_id}: {f.message}" for f in findings if f.severity is Severity.should]
+        named = {n for u in undecided for n in u.missing_facts} | {n for f in findings for n in f.facts}
         return Decision(
             request_id=request.request_id or uuid.uuid4().hex,
             outcome=_outcome(findings, undecided),
@@ -155,6 +169,8 @@ class Checker:
             rules_applied=[r.id for r in rules],
             ruleset_version=self.lawbook.version,
             warnings=warnings,
+            questions=questions(undecided, vocab),
+            fact_terms=fact_terms(named, vocab),
             engine_micros=engine_micros,
             total_micros=(time.perf_counter_ns() - started) // 1000,
         )

@@ -61,6 +61,24 @@ class Undecided(BaseModel):
     clause_id: str
     severity: Severity
     missing_facts: list[str]
+    message: str = ""  # in Chinese: what cannot be judged yet
+
+
+class Option(BaseModel):
+    value: str
+    term: str  # Chinese
+
+
+class Question(BaseModel):
+    """A missing fact asked in Chinese, with the rules its answer would decide."""
+
+    fact: str
+    term: str  # the fact's Chinese term
+    question: str  # e.g. 「是否已及时登记?」
+    type: str  # boolean, number, text, choice, choices, date, datetime
+    options: list[Option] = Field(default_factory=list)  # for choice and choices
+    rules: list[str] = Field(default_factory=list)  # undecided rules it would help decide
+    must_rules: int = 0  # how many of them are `must` rules: the ranking
 
 
 class AppliedPack(BaseModel):
@@ -86,6 +104,8 @@ class Decision(BaseModel):
     rules_applied: list[str] = Field(default_factory=list)  # every rule in force for this check
     ruleset_version: str
     warnings: list[str] = Field(default_factory=list)
+    questions: list[Question] = Field(default_factory=list)  # INCOMPLETE: what to ask, most useful first
+    fact_terms: dict[str, str] = Field(default_factory=dict)  # every fact the decision names → its Chinese term
     engine_micros: int = 0
     total_micros: int = 0
 

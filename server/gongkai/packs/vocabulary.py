@@ -29,6 +29,11 @@ class Choice(StrEnum):
         return member
 
     @classmethod
+    def _missing_(cls, value: object) -> Choice | None:
+        """A member named by its Chinese term (属于依申请公开范围的 for on_request): Chinese in."""
+        return next((member for member in cls if member.term and member.term == value), None)
+
+    @classmethod
     def __get_pydantic_json_schema__(cls, core_schema: Any, handler: GetJsonSchemaHandler) -> dict[str, Any]:
         schema = handler(core_schema)
         schema = handler.resolve_ref_schema(schema)

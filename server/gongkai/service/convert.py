@@ -16,7 +16,17 @@ from google.protobuf import struct_pb2
 from pydantic import ValidationError
 
 from gongkai.check.checker import CheckRequest, validation_error
-from gongkai.check.decision import AppliedPack, Decision, Finding, Obligation, ObligationStatus, Outcome, Undecided
+from gongkai.check.decision import (
+    AppliedPack,
+    Decision,
+    Finding,
+    Obligation,
+    ObligationStatus,
+    Option,
+    Outcome,
+    Question,
+    Undecided,
+)
 from gongkai.journal.decisionlog import Entry
 from gongkai.packs.conflicts import Conflict, ConflictingProvision
 from gongkai.packs.pack import Severity
@@ -139,9 +149,15 @@ def decision_to_proto(decision: Decision) -> pb.Decision:
                 clause_id=u.clause_id,
                 severity=SEVERITIES[u.severity],
                 missing_facts=u.missing_facts,
+                message=u.message,
             )
             for u in d.undecided
         ],
+        questions=[
+            pb.Question(**q.model_dump(exclude={"options"}), options=[pb.Option(**o.model_dump()) for o in q.options])
+            for q in d.questions
+        ],
+        fact_terms=d.fact_terms,
         packs=[
             pb.AppliedPack(
                 code=p.code,
@@ -241,9 +257,23 @@ def decision_from_proto(msg: pb.Decision) -> Decision:
                 clause_id=u.clause_id,
                 severity=severities[u.severity],
                 missing_facts=list(u.missing_facts),
+                message=u.message,
             )
             for u in msg.undecided
         ],
+        questions=[
+            Question(
+                fact=q.fact,
+                term=q.term,
+                question=q.question,
+                type=q.type,
+                options=[Option(value=o.value, term=o.term) for o in q.options],
+                rules=list(q.rules),
+                must_rules=q.must_rules,
+            )
+            for q in msg.questions
+        ],
+        fact_terms=dict(msg.fact_terms),
         missing_facts=list(msg.missing_facts),
         packs=[
             AppliedPack(

@@ -114,16 +114,44 @@ class Obligation(_message.Message):
     def __init__(self, id: _Optional[str] = ..., title: _Optional[str] = ..., clause_ids: _Optional[_Iterable[str]] = ..., starts_on: _Optional[str] = ..., due_on: _Optional[str] = ..., period: _Optional[str] = ..., done_on: _Optional[str] = ..., status: _Optional[_Union[ObligationStatus, str]] = ...) -> None: ...
 
 class Undecided(_message.Message):
-    __slots__ = ("rule_id", "clause_id", "severity", "missing_facts")
+    __slots__ = ("rule_id", "clause_id", "severity", "missing_facts", "message")
     RULE_ID_FIELD_NUMBER: _ClassVar[int]
     CLAUSE_ID_FIELD_NUMBER: _ClassVar[int]
     SEVERITY_FIELD_NUMBER: _ClassVar[int]
     MISSING_FACTS_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
     rule_id: str
     clause_id: str
     severity: Severity
     missing_facts: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, rule_id: _Optional[str] = ..., clause_id: _Optional[str] = ..., severity: _Optional[_Union[Severity, str]] = ..., missing_facts: _Optional[_Iterable[str]] = ...) -> None: ...
+    message: str
+    def __init__(self, rule_id: _Optional[str] = ..., clause_id: _Optional[str] = ..., severity: _Optional[_Union[Severity, str]] = ..., missing_facts: _Optional[_Iterable[str]] = ..., message: _Optional[str] = ...) -> None: ...
+
+class Option(_message.Message):
+    __slots__ = ("value", "term")
+    VALUE_FIELD_NUMBER: _ClassVar[int]
+    TERM_FIELD_NUMBER: _ClassVar[int]
+    value: str
+    term: str
+    def __init__(self, value: _Optional[str] = ..., term: _Optional[str] = ...) -> None: ...
+
+class Question(_message.Message):
+    __slots__ = ("fact", "term", "question", "type", "options", "rules", "must_rules")
+    FACT_FIELD_NUMBER: _ClassVar[int]
+    TERM_FIELD_NUMBER: _ClassVar[int]
+    QUESTION_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    OPTIONS_FIELD_NUMBER: _ClassVar[int]
+    RULES_FIELD_NUMBER: _ClassVar[int]
+    MUST_RULES_FIELD_NUMBER: _ClassVar[int]
+    fact: str
+    term: str
+    question: str
+    type: str
+    options: _containers.RepeatedCompositeFieldContainer[Option]
+    rules: _containers.RepeatedScalarFieldContainer[str]
+    must_rules: int
+    def __init__(self, fact: _Optional[str] = ..., term: _Optional[str] = ..., question: _Optional[str] = ..., type: _Optional[str] = ..., options: _Optional[_Iterable[_Union[Option, _Mapping]]] = ..., rules: _Optional[_Iterable[str]] = ..., must_rules: _Optional[int] = ...) -> None: ...
 
 class AppliedPack(_message.Message):
     __slots__ = ("code", "document", "version", "effective_from")
@@ -162,7 +190,14 @@ class Conflict(_message.Message):
     def __init__(self, topic: _Optional[str] = ..., title: _Optional[str] = ..., provisions: _Optional[_Iterable[_Union[ConflictingProvision, _Mapping]]] = ..., stricter: _Optional[str] = ..., note: _Optional[str] = ...) -> None: ...
 
 class Decision(_message.Message):
-    __slots__ = ("request_id", "outcome", "action", "agency", "as_of", "findings", "obligations", "undecided", "missing_facts", "packs", "rules_applied", "ruleset_version", "warnings", "engine_micros", "total_micros", "jurisdiction", "conflicts")
+    __slots__ = ("request_id", "outcome", "action", "agency", "as_of", "findings", "obligations", "undecided", "missing_facts", "packs", "rules_applied", "ruleset_version", "warnings", "engine_micros", "total_micros", "jurisdiction", "conflicts", "questions", "fact_terms")
+    class FactTermsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     OUTCOME_FIELD_NUMBER: _ClassVar[int]
     ACTION_FIELD_NUMBER: _ClassVar[int]
@@ -180,6 +215,8 @@ class Decision(_message.Message):
     TOTAL_MICROS_FIELD_NUMBER: _ClassVar[int]
     JURISDICTION_FIELD_NUMBER: _ClassVar[int]
     CONFLICTS_FIELD_NUMBER: _ClassVar[int]
+    QUESTIONS_FIELD_NUMBER: _ClassVar[int]
+    FACT_TERMS_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     outcome: Outcome
     action: str
@@ -197,7 +234,9 @@ class Decision(_message.Message):
     total_micros: int
     jurisdiction: str
     conflicts: _containers.RepeatedCompositeFieldContainer[Conflict]
-    def __init__(self, request_id: _Optional[str] = ..., outcome: _Optional[_Union[Outcome, str]] = ..., action: _Optional[str] = ..., agency: _Optional[str] = ..., as_of: _Optional[str] = ..., findings: _Optional[_Iterable[_Union[Finding, _Mapping]]] = ..., obligations: _Optional[_Iterable[_Union[Obligation, _Mapping]]] = ..., undecided: _Optional[_Iterable[_Union[Undecided, _Mapping]]] = ..., missing_facts: _Optional[_Iterable[str]] = ..., packs: _Optional[_Iterable[_Union[AppliedPack, _Mapping]]] = ..., rules_applied: _Optional[_Iterable[str]] = ..., ruleset_version: _Optional[str] = ..., warnings: _Optional[_Iterable[str]] = ..., engine_micros: _Optional[int] = ..., total_micros: _Optional[int] = ..., jurisdiction: _Optional[str] = ..., conflicts: _Optional[_Iterable[_Union[Conflict, _Mapping]]] = ...) -> None: ...
+    questions: _containers.RepeatedCompositeFieldContainer[Question]
+    fact_terms: _containers.ScalarMap[str, str]
+    def __init__(self, request_id: _Optional[str] = ..., outcome: _Optional[_Union[Outcome, str]] = ..., action: _Optional[str] = ..., agency: _Optional[str] = ..., as_of: _Optional[str] = ..., findings: _Optional[_Iterable[_Union[Finding, _Mapping]]] = ..., obligations: _Optional[_Iterable[_Union[Obligation, _Mapping]]] = ..., undecided: _Optional[_Iterable[_Union[Undecided, _Mapping]]] = ..., missing_facts: _Optional[_Iterable[str]] = ..., packs: _Optional[_Iterable[_Union[AppliedPack, _Mapping]]] = ..., rules_applied: _Optional[_Iterable[str]] = ..., ruleset_version: _Optional[str] = ..., warnings: _Optional[_Iterable[str]] = ..., engine_micros: _Optional[int] = ..., total_micros: _Optional[int] = ..., jurisdiction: _Optional[str] = ..., conflicts: _Optional[_Iterable[_Union[Conflict, _Mapping]]] = ..., questions: _Optional[_Iterable[_Union[Question, _Mapping]]] = ..., fact_terms: _Optional[_Mapping[str, str]] = ...) -> None: ...
 
 class CheckBatchRequest(_message.Message):
     __slots__ = ("requests",)
