@@ -96,6 +96,7 @@ def test_reflection_lists_the_compliance_and_health_services(channel: grpc.Chann
         "ListRules",
         "GetRule",
         "DescribeActions",
+        "Applicability",
         "GetDecision",
         "ListDecisions",
     }
@@ -488,3 +489,38 @@ def test_a_decision_that_cannot_be_logged_is_not_given(checker: Checker, tmp_pat
         assert "decision log" in error.details()
     finally:
         server.stop(None)
+
+
+QL_AGENCY = pb.Agency(name="清流县市场监督管理局", division_code="350423", kind="department")
+
+
+def test_describe_actions_narrows_to_an_agency_on_a_date(stub: pb_grpc.ComplianceStub) -> None:
+    everything = {a.kind: a for a in stub.DescribeActions(pb.DescribeActionsRequest(), timeout=30).actions}
+    scoped = stub.DescribeActions(pb.DescribeActionsRequest(agency=QL_AGENCY, as_of="2025-10-01"), timeout=30)
+    narrowed = {a.kind: a for a in scoped.actions}
+    assert set(narrowed) < set(everything)  # milestone, major_decision … bind no QL agency
+    answer = narrowed["answer_request"]
+    schema = json.loads(answer.facts_schema)
+    assert (
+        set(schema["properties"])
+        == set(answer.facts)
+        < set(json.loads(everything["answer_request"].facts_schema)["properties"])
+    )
+    assert "received_on" in answer.facts
+
+
+def test_applicability_names_packs_actions_and_rules(stub: pb_grpc.ComplianceStub) -> None:
+    now = stub.Applicability(pb.ApplicabilityRequest(agency=QL_AGENCY, as_of="2025-10-01"), timeout=30)
+    assert list(now.binding) == ["CN", "QL"] and [p.code for p in now.packs] == ["CN", "QL"]
+    answer = next(a for a in now.actions if a.kind == "answer_request")
+    assert "QL-5-10.answer-late" in answer.rules and answer.term == "答复政府信息公开申请"
+    before = stub.Applicability(pb.ApplicabilityRequest(agency=QL_AGENCY, as_of="2016-01-01"), timeout=30)
+    assert list(before.binding) == ["CN", "QL"] and list(before.packs) == [] and list(before.actions) == []
+
+
+def test_applicability_refuses_a_bad_date_or_agency(stub: pb_grpc.ComplianceStub) -> None:
+    error = rpc_error(stub.Applicability, pb.ApplicabilityRequest(agency=QL_AGENCY, as_of="2025-13-01"))
+    assert error.code() == grpc.StatusCode.INVALID_ARGUMENT and "as_of" in error.details()
+    unknown = pb.Agency(name="某局", division_code="999999", kind="department")
+    error = rpc_error(stub.Applicability, pb.ApplicabilityRequest(agency=unknown, as_of="2025-01-01"))
+    assert error.code() == grpc.StatusCode.INVALID_ARGUMENT

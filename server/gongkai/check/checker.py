@@ -110,7 +110,7 @@ class Checker:
                 f"{request.agency.kind.value}); known: {known_agencies(self.lawbook.packs)}",
             )
         as_of = request.as_of or typed.action_date() or self._today or dt.date.today()
-        in_force = [p for p in binding if _in_force(p.meta.effective_from, p.meta.effective_to, as_of)]
+        in_force = packs_in_force(binding, as_of)
         calendar = WorkingDayCalendar()
         facts = {k: v for k, v in typed.model_dump().items() if v is not None}
         facts[AS_OF_DAY] = as_of.toordinal()
@@ -121,7 +121,7 @@ class Checker:
         fired = self.engine.fire(request.action, facts, [p.code for p in binding])
         engine_micros = (time.perf_counter_ns() - engine_started) // 1000
 
-        rules = [r for p in in_force for r in self._rules.get((request.action, p.code), ()) if r.in_force(as_of)]
+        rules = self.rules_in_force(request.action, in_force, as_of)
         findings = [self._finding(r, facts, vocab) for r in rules if r.key + TRUE in fired]
         undecided = [
             Undecided(
@@ -174,6 +174,14 @@ class Checker:
             engine_micros=engine_micros,
             total_micros=(time.perf_counter_ns() - started) // 1000,
         )
+
+    def rules_in_force(self, action: str, packs: list[Pack], as_of: dt.date) -> list[CompiledRule]:
+        """The rules of these packs for the action kind, in force on the day, in pack order."""
+        return [r for p in packs for r in self._rules.get((action, p.code), ()) if r.in_force(as_of)]
+
+    def binding_packs(self, agency: Agency) -> list[Pack]:
+        """The packs whose bindings cover the agency, whatever the date."""
+        return self._binding_packs(agency)
 
     def _binding_packs(self, agency: Agency) -> list[Pack]:
         key = (agency.division_code, agency.kind.value, agency.name)
@@ -255,6 +263,10 @@ def _deciding_facts(reads: tuple[str, ...], facts: dict[str, Any], vocab: dict[s
             if key not in shown and facts.get(key) is not None:
                 shown[key] = _plain(facts[key])
     return shown
+
+
+def packs_in_force(packs: list[Pack], day: dt.date) -> list[Pack]:
+    return [p for p in packs if _in_force(p.meta.effective_from, p.meta.effective_to, day)]
 
 
 def _in_force(start: dt.date | None, end: dt.date | None, day: dt.date) -> bool:

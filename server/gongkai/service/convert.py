@@ -15,7 +15,8 @@ from typing import Any
 from google.protobuf import struct_pb2
 from pydantic import ValidationError
 
-from gongkai.check.checker import CheckRequest, validation_error
+from gongkai.check.applicability import Applicability
+from gongkai.check.checker import BadInput, CheckRequest, validation_error
 from gongkai.check.decision import (
     AppliedPack,
     Decision,
@@ -29,6 +30,7 @@ from gongkai.check.decision import (
 )
 from gongkai.journal.decisionlog import Entry
 from gongkai.packs.conflicts import Conflict, ConflictingProvision
+from gongkai.packs.jurisdiction import Agency
 from gongkai.packs.pack import Severity
 from gongkai.service.describe import ActionView, RuleView
 from gongkai.v1 import gongkai_pb2 as pb
@@ -330,7 +332,39 @@ def action_to_proto(action: ActionView) -> pb.ActionKind:
         description=action.description,
         facts_schema=json.dumps(action.facts_schema, ensure_ascii=False),
         rule_count=action.rule_count,
+        facts=action.facts,
     )
+
+
+def applicability_to_proto(scope: Applicability) -> pb.ApplicabilityResponse:
+    return pb.ApplicabilityResponse(
+        agency=scope.agency,
+        as_of=scope.as_of.isoformat(),
+        binding=scope.binding,
+        packs=[
+            pb.PackInForce(
+                code=p.code,
+                document=p.document,
+                effective_from=p.effective_from.isoformat() if p.effective_from else "",
+                effective_to=p.effective_to.isoformat() if p.effective_to else "",
+            )
+            for p in scope.packs
+        ],
+        actions=[pb.ActionScope(kind=a.kind, term=a.term, rules=a.rules, facts=a.facts) for a in scope.actions],
+    )
+
+
+def agency_and_date(agency: pb.Agency, as_of: str) -> tuple[Agency, dt.date]:
+    """The agency and date of a DescribeActions or Applicability request; BadInput names the field."""
+    try:
+        day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+    except ValueError as exc:
+        raise BadInput("as_of", f"not a date (YYYY-MM-DD): {as_of[:40]!r}") from exc
+    data = {"name": agency.name, "division_code": agency.division_code, "kind": agency.kind or None}
+    try:
+        return Agency.model_validate(data), day
+    except ValidationError as exc:
+        raise validation_error("agency", exc) from exc
 
 
 # --- the decision log ---------------------------------------------------------------

@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from gongkai.check.applicability import Applicability
 from gongkai.check.checker import BadInput
 from gongkai.engine.compiler import CompiledRule, Lawbook
 from gongkai.facts import ACTIONS
@@ -50,6 +51,7 @@ class ActionView(BaseModel):
     description: str
     facts_schema: dict[str, Any]  # JSON Schema
     rule_count: int
+    facts: list[str]  # the facts the schema lists
 
 
 def rule_view(lawbook: Lawbook, rule_id: str) -> RuleView:
@@ -75,17 +77,31 @@ def rule_views(lawbook: Lawbook, pack: str | None = None, action: str | None = N
     ]
 
 
-def action_views(lawbook: Lawbook) -> list[ActionView]:
-    return [
-        ActionView(
-            kind=kind,
-            term=model.term,
-            description=(model.__doc__ or "").strip().split("\n")[0],
-            facts_schema=model.model_json_schema(),
-            rule_count=len(lawbook.by_action.get(kind, [])),
+def action_views(lawbook: Lawbook, scope: Applicability | None = None) -> list[ActionView]:
+    """Every action kind; with a scope (an agency on a date), only those its rules cover, each
+    schema narrowed to the facts they read."""
+    scoped = {s.kind: s for s in scope.actions} if scope else None
+    views = []
+    for kind, model in ACTIONS.items():
+        if scoped is not None and kind not in scoped:
+            continue
+        schema = model.model_json_schema()
+        facts = list(model.model_fields)
+        rule_count = len(lawbook.by_action.get(kind, []))
+        if scoped is not None:
+            facts, rule_count = scoped[kind].facts, len(scoped[kind].rules)
+            schema["properties"] = {k: v for k, v in schema.get("properties", {}).items() if k in facts}
+        views.append(
+            ActionView(
+                kind=kind,
+                term=model.term,
+                description=(model.__doc__ or "").strip().split("\n")[0],
+                facts_schema=schema,
+                rule_count=rule_count,
+                facts=facts,
+            )
         )
-        for kind, model in ACTIONS.items()
-    ]
+    return views
 
 
 def _view(lawbook: Lawbook, compiled: CompiledRule) -> RuleView:

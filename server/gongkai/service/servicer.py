@@ -13,12 +13,15 @@ from typing import NoReturn
 
 import grpc
 
+from gongkai.check.applicability import Applicability, applicability
 from gongkai.check.checker import BadInput, Checker, CheckRequest
 from gongkai.check.decision import Decision
 from gongkai.config import Settings
 from gongkai.journal.decisionlog import DecisionLog, Filters, LogError, Record
 from gongkai.service.convert import (
     action_to_proto,
+    agency_and_date,
+    applicability_to_proto,
     check_request_from_proto,
     decision_to_proto,
     logged_to_proto,
@@ -171,12 +174,28 @@ class ComplianceService(pb_grpc.ComplianceServicer):
     def DescribeActions(
         self, request: pb.DescribeActionsRequest, context: grpc.ServicerContext
     ) -> pb.DescribeActionsResponse:
-        lawbook = self._ready(context).lawbook
+        checker = self._ready(context)
+        lawbook = checker.lawbook
+        if request.HasField("agency"):
+            scope = self._scope(checker, request.agency, request.as_of, context)
+            return pb.DescribeActionsResponse(actions=[action_to_proto(v) for v in action_views(lawbook, scope)])
         cached = self._actions
         if cached is None or cached[0] != lawbook.version:  # built once per ruleset; a race builds twice
             actions = [action_to_proto(v) for v in action_views(lawbook)]
             cached = self._actions = (lawbook.version, pb.DescribeActionsResponse(actions=actions))
         return cached[1]
+
+    def Applicability(
+        self, request: pb.ApplicabilityRequest, context: grpc.ServicerContext
+    ) -> pb.ApplicabilityResponse:
+        checker = self._ready(context)
+        return applicability_to_proto(self._scope(checker, request.agency, request.as_of, context))
+
+    def _scope(self, checker: Checker, agency: pb.Agency, as_of: str, context: grpc.ServicerContext) -> Applicability:
+        try:
+            return applicability(checker, *agency_and_date(agency, as_of))
+        except BadInput as exc:
+            _abort(context, grpc.StatusCode.INVALID_ARGUMENT, str(exc))
 
     def GetDecision(self, request: pb.GetDecisionRequest, context: grpc.ServicerContext) -> pb.LoggedDecision:
         entry = self._journal(context).get(request.request_id)

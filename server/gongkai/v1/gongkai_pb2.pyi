@@ -335,22 +335,74 @@ class Rule(_message.Message):
     def __init__(self, id: _Optional[str] = ..., pack: _Optional[str] = ..., actions: _Optional[_Iterable[str]] = ..., severity: _Optional[_Union[Severity, str]] = ..., condition: _Optional[str] = ..., resolved_condition: _Optional[str] = ..., reads: _Optional[_Iterable[str]] = ..., message: _Optional[str] = ..., remedy: _Optional[str] = ..., effective_from: _Optional[str] = ..., effective_to: _Optional[str] = ..., clauses: _Optional[_Iterable[_Union[Clause, _Mapping]]] = ..., note: _Optional[str] = ..., depends_on: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class DescribeActionsRequest(_message.Message):
-    __slots__ = ()
-    def __init__(self) -> None: ...
+    __slots__ = ("agency", "as_of")
+    AGENCY_FIELD_NUMBER: _ClassVar[int]
+    AS_OF_FIELD_NUMBER: _ClassVar[int]
+    agency: Agency
+    as_of: str
+    def __init__(self, agency: _Optional[_Union[Agency, _Mapping]] = ..., as_of: _Optional[str] = ...) -> None: ...
 
 class ActionKind(_message.Message):
-    __slots__ = ("kind", "term", "description", "facts_schema", "rule_count")
+    __slots__ = ("kind", "term", "description", "facts_schema", "rule_count", "facts")
     KIND_FIELD_NUMBER: _ClassVar[int]
     TERM_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
     FACTS_SCHEMA_FIELD_NUMBER: _ClassVar[int]
     RULE_COUNT_FIELD_NUMBER: _ClassVar[int]
+    FACTS_FIELD_NUMBER: _ClassVar[int]
     kind: str
     term: str
     description: str
     facts_schema: str
     rule_count: int
-    def __init__(self, kind: _Optional[str] = ..., term: _Optional[str] = ..., description: _Optional[str] = ..., facts_schema: _Optional[str] = ..., rule_count: _Optional[int] = ...) -> None: ...
+    facts: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, kind: _Optional[str] = ..., term: _Optional[str] = ..., description: _Optional[str] = ..., facts_schema: _Optional[str] = ..., rule_count: _Optional[int] = ..., facts: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class ApplicabilityRequest(_message.Message):
+    __slots__ = ("agency", "as_of")
+    AGENCY_FIELD_NUMBER: _ClassVar[int]
+    AS_OF_FIELD_NUMBER: _ClassVar[int]
+    agency: Agency
+    as_of: str
+    def __init__(self, agency: _Optional[_Union[Agency, _Mapping]] = ..., as_of: _Optional[str] = ...) -> None: ...
+
+class PackInForce(_message.Message):
+    __slots__ = ("code", "document", "effective_from", "effective_to")
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_FIELD_NUMBER: _ClassVar[int]
+    EFFECTIVE_FROM_FIELD_NUMBER: _ClassVar[int]
+    EFFECTIVE_TO_FIELD_NUMBER: _ClassVar[int]
+    code: str
+    document: str
+    effective_from: str
+    effective_to: str
+    def __init__(self, code: _Optional[str] = ..., document: _Optional[str] = ..., effective_from: _Optional[str] = ..., effective_to: _Optional[str] = ...) -> None: ...
+
+class ActionScope(_message.Message):
+    __slots__ = ("kind", "term", "rules", "facts")
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    TERM_FIELD_NUMBER: _ClassVar[int]
+    RULES_FIELD_NUMBER: _ClassVar[int]
+    FACTS_FIELD_NUMBER: _ClassVar[int]
+    kind: str
+    term: str
+    rules: _containers.RepeatedScalarFieldContainer[str]
+    facts: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, kind: _Optional[str] = ..., term: _Optional[str] = ..., rules: _Optional[_Iterable[str]] = ..., facts: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class ApplicabilityResponse(_message.Message):
+    __slots__ = ("agency", "as_of", "binding", "packs", "actions")
+    AGENCY_FIELD_NUMBER: _ClassVar[int]
+    AS_OF_FIELD_NUMBER: _ClassVar[int]
+    BINDING_FIELD_NUMBER: _ClassVar[int]
+    PACKS_FIELD_NUMBER: _ClassVar[int]
+    ACTIONS_FIELD_NUMBER: _ClassVar[int]
+    agency: str
+    as_of: str
+    binding: _containers.RepeatedScalarFieldContainer[str]
+    packs: _containers.RepeatedCompositeFieldContainer[PackInForce]
+    actions: _containers.RepeatedCompositeFieldContainer[ActionScope]
+    def __init__(self, agency: _Optional[str] = ..., as_of: _Optional[str] = ..., binding: _Optional[_Iterable[str]] = ..., packs: _Optional[_Iterable[_Union[PackInForce, _Mapping]]] = ..., actions: _Optional[_Iterable[_Union[ActionScope, _Mapping]]] = ...) -> None: ...
 
 class DescribeActionsResponse(_message.Message):
     __slots__ = ("actions",)

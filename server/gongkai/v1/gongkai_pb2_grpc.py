@@ -60,6 +60,11 @@ class ComplianceStub:
                 request_serializer=gongkai_dot_v1_dot_gongkai__pb2.DescribeActionsRequest.SerializeToString,
                 response_deserializer=gongkai_dot_v1_dot_gongkai__pb2.DescribeActionsResponse.FromString,
                 _registered_method=True)
+        self.Applicability = channel.unary_unary(
+                '/gongkai.v1.Compliance/Applicability',
+                request_serializer=gongkai_dot_v1_dot_gongkai__pb2.ApplicabilityRequest.SerializeToString,
+                response_deserializer=gongkai_dot_v1_dot_gongkai__pb2.ApplicabilityResponse.FromString,
+                _registered_method=True)
         self.GetDecision = channel.unary_unary(
                 '/gongkai.v1.Compliance/GetDecision',
                 request_serializer=gongkai_dot_v1_dot_gongkai__pb2.GetDecisionRequest.SerializeToString,
@@ -110,7 +115,16 @@ class ComplianceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def DescribeActions(self, request, context):
-        """The action kinds a check accepts, each with the JSON Schema of its facts.
+        """The action kinds a check accepts, each with the JSON Schema of its facts. Given an agency
+        and a date: only the kinds some rule binding that agency on that date covers, each schema
+        narrowed to the facts those rules read.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Applicability(self, request, context):
+        """Which packs, action kinds and rules bind an agency on a date, and the facts they read.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -158,6 +172,11 @@ def add_ComplianceServicer_to_server(servicer, server):
                     servicer.DescribeActions,
                     request_deserializer=gongkai_dot_v1_dot_gongkai__pb2.DescribeActionsRequest.FromString,
                     response_serializer=gongkai_dot_v1_dot_gongkai__pb2.DescribeActionsResponse.SerializeToString,
+            ),
+            'Applicability': grpc.unary_unary_rpc_method_handler(
+                    servicer.Applicability,
+                    request_deserializer=gongkai_dot_v1_dot_gongkai__pb2.ApplicabilityRequest.FromString,
+                    response_serializer=gongkai_dot_v1_dot_gongkai__pb2.ApplicabilityResponse.SerializeToString,
             ),
             'GetDecision': grpc.unary_unary_rpc_method_handler(
                     servicer.GetDecision,
@@ -306,6 +325,33 @@ class Compliance:
             '/gongkai.v1.Compliance/DescribeActions',
             gongkai_dot_v1_dot_gongkai__pb2.DescribeActionsRequest.SerializeToString,
             gongkai_dot_v1_dot_gongkai__pb2.DescribeActionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Applicability(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/gongkai.v1.Compliance/Applicability',
+            gongkai_dot_v1_dot_gongkai__pb2.ApplicabilityRequest.SerializeToString,
+            gongkai_dot_v1_dot_gongkai__pb2.ApplicabilityResponse.FromString,
             options,
             channel_credentials,
             insecure,
