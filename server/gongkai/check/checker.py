@@ -11,7 +11,17 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from gongkai.check.decision import AppliedPack, Decision, Finding, Obligation, ObligationStatus, Outcome, Undecided
+from gongkai.check.decision import (
+    AppliedPack,
+    CoverageStatus,
+    Decision,
+    Finding,
+    Obligation,
+    ObligationStatus,
+    Outcome,
+    PackCoverage,
+    Undecided,
+)
 from gongkai.engine.compiler import AS_OF_DAY, TRUE, UNKNOWN, CompiledDeadline, CompiledRule, Lawbook
 from gongkai.facts import ACTIONS
 from gongkai.facts.base import EARLIEST, LATEST
@@ -121,19 +131,34 @@ class Checker:
             for r in rules
             if r.key + UNKNOWN in fired
         ]
+        decided = {r.id for r in rules} - {f.rule_id for f in findings} - {u.rule_id for u in undecided}
+        satisfied = [r.id for r in rules if r.id in decided]
+        outcome = _outcome(rules, findings, undecided, satisfied)
+        # The facts that would decide the outcome: those of undecided must/should rules, or of
+        # every undecided rule when none could be decided at all.
+        deciding = [u for u in undecided if u.severity is not Severity.info]
+        if outcome is Outcome.incomplete and not deciding:
+            deciding = undecided
         obligations = [
             _obligation(d, result, facts)
             for d, result in results.items()
             if d.applies_if is None or d.engine_id + TRUE in fired
         ]
-        warnings = [
+        coverage = self._coverage(request.action, binding, as_of)
+        warnings = []
+        if outcome is Outcome.not_covered:
+            warnings.append(
+                f"不在规则覆盖范围:约束{request.agency.name}的规则包在 {as_of} 都没有适用于"
+                f"「{model.term}」的规则,本决定不表示合规。" + ";".join(c.note for c in coverage)
+            )
+        warnings += [
             f"{year} 年的法定节假日和调休安排尚未收录,按周一至周五为工作日计算"
             for year in sorted(calendar.uncovered_years)
         ]
         warnings += [f"{f.rule_id}: {f.message}" for f in findings if f.severity is Severity.should]
         return Decision(
             request_id=request.request_id or uuid.uuid4().hex,
-            outcome=_outcome(findings, undecided),
+            outcome=outcome,
             action=request.action,
             agency=request.agency.name,
             jurisdiction=jurisdiction,
@@ -141,7 +166,7 @@ class Checker:
             findings=findings,
             obligations=obligations,
             undecided=undecided,
-            missing_facts=sorted({n for u in undecided if u.severity is not Severity.info for n in u.missing_facts}),
+            missing_facts=sorted({n for u in deciding for n in u.missing_facts}),
             packs=[
                 AppliedPack(
                     code=p.code,
@@ -153,11 +178,49 @@ class Checker:
             ],
             conflicts=self._conflicts_for(in_force, request.action),
             rules_applied=[r.id for r in rules],
+            rules_satisfied=satisfied,
+            coverage=coverage,
             ruleset_version=self.lawbook.version,
             warnings=warnings,
             engine_micros=engine_micros,
             total_micros=(time.perf_counter_ns() - started) // 1000,
         )
+
+    def _coverage(self, action: str, binding: list[Pack], as_of: dt.date) -> list[PackCoverage]:
+        """Every pack binding the agency: does it cover the action on the date, and if not, why."""
+        term = ACTIONS[action].term
+        coverage = []
+        for p in binding:
+            start, end = p.meta.effective_from, p.meta.effective_to
+            title = f"{p.code}《{p.catalogue.document.title}》"
+            own = self._rules.get((action, p.code), ())
+            current = {r.id for r in own if r.in_force(as_of)}
+            if not _in_force(start, end, as_of):
+                status = CoverageStatus.pack_not_in_force
+                when = "尚未施行" if as_of < start else f"已于 {end} 停止施行"
+                note = f"{title}自 {start} 起施行,{as_of} {when}"
+                current = set()
+            elif not own:
+                status = CoverageStatus.no_rule_for_action
+                note = f"{title}(自 {start} 起施行)没有关于「{term}」的规则"
+            elif not current:
+                status = CoverageStatus.rules_not_in_force
+                note = f"{title}关于「{term}」的 {len({r.id for r in own})} 条规则在 {as_of} 都不在施行期间"
+            else:
+                status = CoverageStatus.applied
+                note = f"{title}关于「{term}」的规则在 {as_of} 施行的有 {len(current)} 条,已适用"
+            coverage.append(
+                PackCoverage(
+                    code=p.code,
+                    document=p.catalogue.document.title,
+                    effective_from=start,
+                    effective_to=end,
+                    status=status,
+                    rules_in_force=len(current),
+                    note=note,
+                )
+            )
+        return coverage
 
     def _binding_packs(self, agency: Agency) -> list[Pack]:
         key = (agency.division_code, agency.kind.value, agency.name)
@@ -245,10 +308,18 @@ def _in_force(start: dt.date | None, end: dt.date | None, day: dt.date) -> bool:
     return (start is None or start <= day) and (end is None or day <= end)
 
 
-def _outcome(findings: list[Finding], undecided: list[Undecided]) -> Outcome:
+def _outcome(
+    rules: list[CompiledRule], findings: list[Finding], undecided: list[Undecided], satisfied: list[str]
+) -> Outcome:
+    """Never COMPLIANT without grounds: no rule in force is NOT_COVERED, and a check where no
+    rule could be decided at all is INCOMPLETE even when none of them is a `must`."""
+    if not rules:
+        return Outcome.not_covered
     if any(f.severity is Severity.must for f in findings):
         return Outcome.non_compliant
     if any(u.severity is Severity.must for u in undecided):
+        return Outcome.incomplete
+    if not findings and not satisfied:
         return Outcome.incomplete
     return Outcome.compliant
 
