@@ -24,7 +24,7 @@ from gongkai.check.decision import (
 )
 from gongkai.engine.compiler import AS_OF_DAY, TRUE, UNKNOWN, CompiledDeadline, CompiledRule, Lawbook
 from gongkai.facts import ACTIONS
-from gongkai.facts.base import EARLIEST, LATEST
+from gongkai.facts.base import DATE_ORDER, EARLIEST, LATEST
 from gongkai.packs.conflicts import Conflict, conflicts_for
 from gongkai.packs.jurisdiction import Agency, UnknownDivision, binding_packs, division_path, known_agencies
 from gongkai.packs.pack import Pack, Severity
@@ -63,7 +63,10 @@ def validation_error(prefix: str, exc: ValidationError) -> BadInput:
     err = exc.errors()[0]
     where = ".".join([prefix, *(str(p) for p in err["loc"])]).strip(".")
     value = err.get("input")
-    shown = f" (got {value!r:.60})" if err["type"] != "missing" and not isinstance(value, dict) else ""
+    # a date order names both dates itself; a missing field has no value to show
+    shown = (
+        f" (got {value!r:.60})" if err["type"] not in ("missing", DATE_ORDER) and not isinstance(value, dict) else ""
+    )
     return BadInput(where, f"{err['msg'].lower()}{shown}")
 
 
