@@ -122,7 +122,10 @@ class Checker:
         fired = self.engine.fire(request.action, facts, [p.code for p in binding])
         engine_micros = (time.perf_counter_ns() - engine_started) // 1000
 
-        rules = [r for p in in_force for r in self._rules.get((request.action, p.code), ()) if r.in_force(as_of)]
+        by_pack = {
+            p.code: [r for r in self._rules.get((request.action, p.code), ()) if r.in_force(as_of)] for p in in_force
+        }
+        rules = [r for pack_rules in by_pack.values() for r in pack_rules]
         findings = [self._finding(r, facts, vocab) for r in rules if r.key + TRUE in fired]
         undecided = [
             Undecided(
@@ -147,7 +150,7 @@ class Checker:
             for d, result in results.items()
             if d.applies_if is None or d.engine_id + TRUE in fired
         ]
-        coverage = self._coverage(request.action, binding, as_of)
+        coverage = self._coverage(request.action, binding, {code: len(rs) for code, rs in by_pack.items()}, as_of)
         warnings = []
         if outcome is Outcome.not_covered:
             warnings.append(
@@ -189,29 +192,30 @@ class Checker:
             total_micros=(time.perf_counter_ns() - started) // 1000,
         )
 
-    def _coverage(self, action: str, binding: list[Pack], as_of: dt.date) -> list[PackCoverage]:
-        """Every pack binding the agency: does it cover the action on the date, and if not, why."""
+    def _coverage(
+        self, action: str, binding: list[Pack], current: dict[str, int], as_of: dt.date
+    ) -> list[PackCoverage]:
+        """Every pack binding the agency: does it cover the action on the date, and if not, why.
+        ``current``: how many of its rules for the action are in force, per pack in force."""
         term = ACTIONS[action].term
         coverage = []
         for p in binding:
             start, end = p.meta.effective_from, p.meta.effective_to
             title = f"{p.code}《{p.catalogue.document.title}》"
             own = self._rules.get((action, p.code), ())
-            current = {r.id for r in own if r.in_force(as_of)}
             if not _in_force(start, end, as_of):
                 status = CoverageStatus.pack_not_in_force
                 when = "尚未施行" if as_of < start else f"已于 {end} 停止施行"
                 note = f"{title}自 {start} 起施行,{as_of} {when}"
-                current = set()
             elif not own:
                 status = CoverageStatus.no_rule_for_action
                 note = f"{title}(自 {start} 起施行)没有关于「{term}」的规则"
-            elif not current:
+            elif not current.get(p.code):
                 status = CoverageStatus.rules_not_in_force
                 note = f"{title}关于「{term}」的 {len({r.id for r in own})} 条规则在 {as_of} 都不在施行期间"
             else:
                 status = CoverageStatus.applied
-                note = f"{title}关于「{term}」的规则在 {as_of} 施行的有 {len(current)} 条,已适用"
+                note = f"{title}关于「{term}」的规则在 {as_of} 施行的有 {current[p.code]} 条,已适用"
             coverage.append(
                 PackCoverage(
                     code=p.code,
@@ -219,7 +223,7 @@ class Checker:
                     effective_from=start,
                     effective_to=end,
                     status=status,
-                    rules_in_force=len(current),
+                    rules_in_force=current.get(p.code, 0),
                     note=note,
                 )
             )
