@@ -7,7 +7,7 @@ from gongkai.check.checker import Checker, CheckRequest
 from gongkai.check.decision import Decision
 from gongkai.engine.reference import ReferenceEngine
 
-COMPARED = {"outcome", "findings", "undecided", "missing_facts", "obligations", "rules_applied"}
+COMPARED = {"outcome", "findings", "undecided", "missing_facts", "obligations", "rules_applied", "rules_satisfied"}
 
 
 def assert_reference_agrees(checker: Checker, request: CheckRequest, decision: Decision) -> None:

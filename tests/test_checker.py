@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import datetime as dt
 
 import pytest
 
 from gongkai.check.checker import BadInput, Checker, CheckRequest
-from gongkai.check.decision import Outcome
+from gongkai.check.decision import CoverageStatus, Outcome
 from tests.conftest import QL_AGENCY
-from tests.examples import ANSWER_FACTS
+from tests.examples import ANSWER_FACTS, HC_LATE_2019, ON_TIME, UNCOVERED
 
 ANSWERED = ANSWER_FACTS  # the late answer of tests/examples.py
 
@@ -106,3 +108,91 @@ def test_an_act_before_the_pack_took_effect_is_not_judged_by_it(checker: Checker
     assert decision.packs == []
     assert decision.findings == []
     assert decision.rules_applied == []
+    assert decision.outcome is Outcome.not_covered  # nothing judged it: never COMPLIANT
+
+
+# --- coverage: NOT_COVERED, and what COMPLIANT rests on -----------------------------------
+
+
+def by_pack(decision: object) -> dict[str, object]:
+    return {c.code: c for c in decision.coverage}
+
+
+def test_a_2018_answer_no_rule_in_force_covers_is_not_covered_and_says_why_for_each_pack(checker: Checker) -> None:
+    decision = checker.check(CheckRequest.model_validate(UNCOVERED))
+    assert decision.outcome is Outcome.not_covered
+    assert (decision.rules_applied, decision.rules_satisfied, decision.findings) == ([], [], [])
+    cn, hc = by_pack(decision)["CN"], by_pack(decision)["HC"]
+    assert (cn.status, cn.effective_from, cn.rules_in_force) == (
+        CoverageStatus.pack_not_in_force,
+        dt.date(2019, 5, 15),
+        0,
+    )
+    assert "2019-05-15" in cn.note and "尚未施行" in cn.note
+    assert (hc.status, hc.effective_from) == (CoverageStatus.no_rule_for_action, dt.date(2017, 4, 25))
+    assert "答复政府信息公开申请" in hc.note
+    (warning,) = [w for w in decision.warnings if "不在规则覆盖范围" in w]
+    assert cn.note in warning and hc.note in warning and "不表示合规" in warning
+
+
+def test_the_same_request_in_2019_is_judged_by_the_national_regulation(checker: Checker) -> None:
+    decision = checker.check(CheckRequest.model_validate(HC_LATE_2019))
+    assert decision.outcome is Outcome.non_compliant
+    assert "CN-33-p2.answer-late" in decision.breached_rules
+    cn = by_pack(decision)["CN"]
+    assert cn.status is CoverageStatus.applied
+    assert cn.rules_in_force == len(decision.rules_applied) > 0  # HC adds no rule
+    assert by_pack(decision)["HC"].status is CoverageStatus.no_rule_for_action
+    assert not any("不在规则覆盖范围" in w for w in decision.warnings)
+
+
+def test_a_compliant_decision_lists_the_rules_it_rests_on(checker: Checker) -> None:
+    decision = checker.check(CheckRequest.model_validate(ON_TIME))
+    assert decision.outcome is Outcome.compliant
+    undecided = {u.rule_id for u in decision.undecided}
+    assert "QL-5-10.answer-late" in decision.rules_satisfied
+    assert decision.rules_satisfied == [
+        r for r in decision.rules_applied if r not in decision.breached_rules and r not in undecided
+    ]
+    assert {c.code: c.status for c in decision.coverage} == {"CN": CoverageStatus.applied, "QL": CoverageStatus.applied}
+
+
+def rules_moved(checker: Checker, pack: str, start: dt.date) -> Checker:
+    """The same rules and engine, but every rule of ``pack`` in force only from ``start``."""
+    lawbook = copy.copy(checker.lawbook)
+    lawbook.by_action = {
+        action: [dataclasses.replace(r, effective_from=start) if r.pack.code == pack else r for r in rules]
+        for action, rules in checker.lawbook.by_action.items()
+    }
+    return Checker(lawbook, checker.engine)
+
+
+def test_a_pack_in_force_whose_rules_for_the_action_are_not_yet_in_force_does_not_cover_it(checker: Checker) -> None:
+    later = rules_moved(rules_moved(checker, "QL", dt.date(2026, 1, 1)), "CN", dt.date(2026, 1, 1))
+    decision = later.check(CheckRequest.model_validate(ON_TIME))
+    assert decision.outcome is Outcome.not_covered
+    assert [p.code for p in decision.packs] == ["CN", "QL"]  # both packs are in force; their rules are not
+    assert {c.code: c.status for c in decision.coverage} == {
+        "CN": CoverageStatus.rules_not_in_force,
+        "QL": CoverageStatus.rules_not_in_force,
+    }
+    one_left = rules_moved(checker, "QL", dt.date(2026, 1, 1)).check(CheckRequest.model_validate(ON_TIME))
+    assert one_left.outcome is Outcome.compliant  # CN still judges it
+    assert all(r.startswith("CN-") for r in one_left.rules_satisfied) and one_left.rules_satisfied
+
+
+HC_OFFICE = {"name": "海城市人民政府办公室", "division_code": "210381", "kind": "government_office"}
+
+
+def test_rules_in_force_of_which_none_could_be_decided_make_the_decision_incomplete_not_compliant(
+    checker: Checker,
+) -> None:
+    # 2018: only HC binds, and its accountability rules are all info (提示): none is a `must`
+    request = CheckRequest(agency=HC_OFFICE, action="accountability", facts={"decided_on": "2018-03-20"})
+    decision = checker.check(request)
+    assert decision.rules_applied and decision.rules_satisfied == [] and decision.findings == []
+    assert decision.outcome is Outcome.incomplete
+    assert "failings" in decision.missing_facts
+    decided = checker.check(request.model_copy(update={"facts": {"decided_on": "2018-03-20", "failings": []}}))
+    assert decided.outcome is Outcome.compliant  # decided: no sanction applies
+    assert decided.rules_satisfied

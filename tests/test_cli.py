@@ -13,10 +13,12 @@ from click.testing import CliRunner, Result
 
 from gongkai import cli as cli_module
 from gongkai.check.checker import Checker
+from gongkai.check.decision import Outcome
 from gongkai.cli import cli
 from gongkai.config import Settings
 from gongkai.engine.durable import EngineError
-from tests.examples import LATE, LATE_RULE, ON_TIME, UNREGISTERED, answer_request
+from tests.conftest import ROOT
+from tests.examples import LATE, LATE_RULE, ON_TIME, UNCOVERED, UNREGISTERED, answer_request
 
 
 @pytest.fixture(autouse=True)
@@ -48,8 +50,13 @@ def one_line_error(result: Result) -> str:
 
 @pytest.mark.parametrize(
     ("request_data", "code", "outcome"),
-    [(ON_TIME, 0, "COMPLIANT"), (LATE, 1, "NON_COMPLIANT"), (UNREGISTERED, 2, "INCOMPLETE")],
-    ids=["compliant exits 0", "non-compliant exits 1", "incomplete exits 2"],
+    [
+        (ON_TIME, 0, "COMPLIANT"),
+        (LATE, 1, "NON_COMPLIANT"),
+        (UNREGISTERED, 2, "INCOMPLETE"),
+        (UNCOVERED, 5, "NOT_COVERED"),
+    ],
+    ids=["compliant exits 0", "non-compliant exits 1", "incomplete exits 2", "not covered exits 5"],
 )
 def test_check_prints_the_decision_and_exits_by_outcome(
     tmp_path: Path, request_data: dict[str, Any], code: int, outcome: str
@@ -58,8 +65,33 @@ def test_check_prints_the_decision_and_exits_by_outcome(
     assert result.exit_code == code, result.output
     decision = json.loads(result.stdout)
     assert decision["outcome"] == outcome
-    assert decision["agency"] == "清流县市场监督管理局"
-    assert "清流县市场监督管理局" in result.stdout  # ensure_ascii=False: Chinese printed as such
+    agency = request_data["agency"]["name"]
+    assert decision["agency"] == agency
+    assert agency in result.stdout  # ensure_ascii=False: Chinese printed as such
+
+
+def test_every_outcome_has_its_own_exit_status_apart_from_errors() -> None:
+    codes = list(cli_module.EXIT_OUTCOME.values())
+    assert set(cli_module.EXIT_OUTCOME) == set(Outcome)
+    assert len(set(codes)) == len(codes)
+    assert not {cli_module.EXIT_BAD_INPUT, cli_module.EXIT_CANNOT_CHECK} & set(codes)
+
+
+def test_the_readme_example_is_the_example_file_and_is_answered_as_the_readme_says() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    after = readme.split("`examples/answer-late.json`", 1)[1]
+    request_block, answer_block = (part.split("```", 1)[0] for part in after.split("```json")[1:3])
+    example = ROOT / "examples" / "answer-late.json"
+    assert json.loads(request_block) == json.loads(example.read_text(encoding="utf-8"))
+    result = run("check", str(example))
+    assert result.exit_code == 1, result.output
+    decision = json.loads(result.stdout)
+    assert decision["outcome"] == "NON_COMPLIANT" and '"outcome": "NON_COMPLIANT"' in answer_block
+    assert [f["rule_id"] for f in decision["findings"]] == ["QL-5-10.answer-late"]
+    (obligation,) = [o for o in decision["obligations"] if o["id"] == "QL.answer_deadline"]
+    assert (obligation["due_on"], obligation["status"]) == ("2025-10-23", "missed")
+    assert "QL-5-9.not-registered" in decision["rules_satisfied"] and "QL-5-9.not-registered" in answer_block
+    assert [(c["code"], c["status"]) for c in decision["coverage"]] == [("CN", "applied"), ("QL", "applied")]
 
 
 def test_check_names_the_late_rule_and_quotes_its_clause(tmp_path: Path) -> None:

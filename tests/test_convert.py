@@ -8,10 +8,11 @@ import pytest
 from pydantic import ValidationError
 
 from gongkai.check.checker import BadInput, Checker, CheckRequest
-from gongkai.check.decision import ObligationStatus, Outcome
+from gongkai.check.decision import CoverageStatus, ObligationStatus, Outcome
 from gongkai.facts import ACTIONS
 from gongkai.packs.pack import Severity
 from gongkai.service.convert import (
+    COVERAGE,
     OUTCOMES,
     SEVERITIES,
     STATUSES,
@@ -22,22 +23,39 @@ from gongkai.service.convert import (
     struct_to_dict,
 )
 from gongkai.v1 import gongkai_pb2 as pb
-from tests.examples import LATE, ON_TIME, UNREGISTERED, answer_request
+from tests.examples import LATE, ON_TIME, UNCOVERED, UNREGISTERED, answer_request
 
 
 def test_every_outcome_severity_and_status_has_its_own_proto_value() -> None:
     assert set(OUTCOMES) == set(Outcome) and len(set(OUTCOMES.values())) == len(Outcome)
     assert set(SEVERITIES) == set(Severity) and len(set(SEVERITIES.values())) == len(Severity)
     assert set(STATUSES) == set(ObligationStatus) and len(set(STATUSES.values())) == len(ObligationStatus)
+    assert set(COVERAGE) == set(CoverageStatus) and len(set(COVERAGE.values())) == len(CoverageStatus)
     assert pb.OUTCOME_UNSPECIFIED not in OUTCOMES.values()
+    assert pb.COVERAGE_STATUS_UNSPECIFIED not in COVERAGE.values()
+    # a value added to an enum goes at its end: the numbers clients already know stay
+    assert [pb.Outcome.Value(o.value) for o in Outcome] == [1, 2, 3, 4]
 
 
-@pytest.mark.parametrize("request_data", [LATE, ON_TIME, UNREGISTERED], ids=["late", "on time", "unregistered"])
+@pytest.mark.parametrize(
+    "request_data", [LATE, ON_TIME, UNREGISTERED, UNCOVERED], ids=["late", "on time", "unregistered", "not covered"]
+)
 def test_a_decision_survives_the_round_trip_through_proto(checker: Checker, request_data: dict[str, Any]) -> None:
     decision = checker.check(CheckRequest.model_validate(request_data))
+    assert decision.coverage  # every case has packs binding the agency: their coverage crosses too
     msg = decision_to_proto(decision)
     assert pb.Decision.FromString(msg.SerializeToString()) == msg
     assert decision_from_proto(msg) == decision
+
+
+def test_a_not_covered_decision_says_so_on_the_wire_with_each_pack_and_why(checker: Checker) -> None:
+    msg = decision_to_proto(checker.check(CheckRequest.model_validate(UNCOVERED)))
+    assert msg.outcome == pb.NOT_COVERED
+    statuses = {c.code: (c.status, c.effective_from, c.effective_to) for c in msg.coverage}
+    assert statuses == {"CN": (pb.PACK_NOT_IN_FORCE, "2019-05-15", ""), "HC": (pb.NO_RULE_FOR_ACTION, "2017-04-25", "")}
+    assert list(msg.rules_satisfied) == []
+    on_time = decision_to_proto(checker.check(CheckRequest.model_validate(ON_TIME)))
+    assert on_time.outcome == pb.COMPLIANT and "QL-5-10.answer-late" in on_time.rules_satisfied
 
 
 def test_a_finding_carries_its_fact_values_and_a_missing_document_number_stays_absent(checker: Checker) -> None:

@@ -117,3 +117,26 @@ def test_gongkai_log_verify_exits_1_on_a_tampered_log(tmp_path: Path, checker: C
     bad = runner.invoke(cli, ["log", "verify", "--data-dir", str(tmp_path)])
     assert bad.exit_code == 1
     assert "entry 1 was altered" in bad.output
+
+
+def test_a_not_covered_decision_is_logged_under_its_own_outcome_and_filters_know_every_outcome(
+    tmp_path: Path, checker: Checker
+) -> None:
+    from click.testing import CliRunner
+    from pydantic import ValidationError
+
+    from gongkai.cli import cli
+    from tests.examples import UNCOVERED
+
+    log = open_log(tmp_path)
+    record(log, checker, {**UNCOVERED, "request_id": "nc-1"})
+    record(log, checker, {**ON_TIME, "request_id": "nc-2"})
+    assert [e.request_id for e in log.page(Filters(outcome="NOT_COVERED"))] == ["nc-1"]
+    with pytest.raises(ValidationError, match="NOT_COVERED"):
+        Filters(outcome="NOT-COVERED")  # a misspelt outcome would list nothing, as if none were logged
+    log.close()
+    runner = CliRunner()
+    listed = runner.invoke(cli, ["log", "list", "--outcome", "NOT_COVERED", "--data-dir", str(tmp_path)])
+    assert listed.exit_code == 0 and "nc-1" in listed.output and "nc-2" not in listed.output
+    wrong = runner.invoke(cli, ["log", "list", "--outcome", "UNCOVERED", "--data-dir", str(tmp_path)])
+    assert wrong.exit_code == 3 and "NOT_COVERED" in wrong.output

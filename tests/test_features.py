@@ -110,6 +110,11 @@ def no_packs(decision: Decision) -> None:
     replay.expect_no_packs(decision)
 
 
+@then(parsers.parse(phrases.COVERAGE))
+def coverage(decision: Decision, pack: str, status: str) -> None:
+    replay.expect_coverage(decision, pack, status)
+
+
 @then(parsers.parse(phrases.CONFLICT))
 def conflict(decision: Decision, topic: str, clause: str) -> None:
     replay.expect_conflict(decision, topic, clause)

@@ -88,8 +88,16 @@ def not_a_number(value: float) -> Case:
     return Case(request, broken=frozenset({"disclosure_weight_percent"}))
 
 
+def answered_before_received() -> Case:
+    """An answer dated the day before the request was received: refused, naming the answer."""
+    facts = {"received_on": "2025-09-26", "answered_on": "2025-09-25"}
+    request = {"agency": QL_AGENCY, "action": "answer_request", "facts": facts}
+    return Case(request, broken=frozenset({"answered_on"}))
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(case=plausible_case())
+@example(case=answered_before_received())
 @example(case=not_a_number(float("nan")))
 @example(case=not_a_number(float("inf")))
 @example(case=not_a_number(-float("inf")))

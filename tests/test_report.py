@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from gongkai.check.decision import Outcome
 from gongkai.check.runtime import build_checker
 from gongkai.packs import conditions as c
 from gongkai.review.mutate import run, write_json
@@ -69,6 +70,14 @@ def test_the_site_is_self_contained(site: Path) -> None:
         text = page.read_text(encoding="utf-8")
         assert "http://" not in text and "https://" not in text, page  # nothing fetched from anywhere
     assert (site / "search-index.js").read_text(encoding="utf-8").startswith("window.GONGKAI_INDEX = [")
+
+
+def test_the_overview_explains_every_outcome_not_covered_included(site: Path) -> None:
+    index = (site / "index.html").read_text(encoding="utf-8")
+    for outcome in Outcome:
+        assert f"<dt>{outcome.term} <code>{outcome.value}</code></dt>" in index
+        assert outcome.meaning in index
+    assert "不在规则覆盖范围" in index and "不表示合规" in index
 
 
 def test_in_a_browser_from_clause_to_rule_to_scenario(site: Path) -> None:

@@ -25,7 +25,7 @@ from gongkai.service.server import SERVICE, assemble, create_server
 from gongkai.service.servicer import ComplianceService
 from gongkai.v1 import gongkai_pb2 as pb
 from gongkai.v1 import gongkai_pb2_grpc as pb_grpc
-from tests.examples import DUE_ON, LATE, LATE_RULE, ON_TIME, UNREGISTERED, answer_request
+from tests.examples import DUE_ON, LATE, LATE_RULE, ON_TIME, UNCOVERED, UNREGISTERED, answer_request
 
 MAX_MESSAGE = 1024 * 1024  # ListRules with every clause quoted must fit
 MAX_BATCH = 5
@@ -470,6 +470,16 @@ def test_list_decisions_filters_and_pages(stub: pb_grpc.ComplianceStub) -> None:
             break
     assert {"page-0", "page-1", "page-2"} <= set(seen)
     assert len(seen) == len(set(seen))
+
+
+def test_list_decisions_refuses_an_outcome_that_does_not_exist(stub: pb_grpc.ComplianceStub) -> None:
+    stub.Check(check_request_to_proto({**UNCOVERED, "request_id": "uncovered-1"}), timeout=30)
+    page = stub.ListDecisions(pb.ListDecisionsRequest(outcome="NOT_COVERED", page_size=1000), timeout=30)
+    assert "uncovered-1" in [d.request_id for d in page.decisions]
+    assert {d.outcome for d in page.decisions} == {"NOT_COVERED"}
+    error = rpc_error(stub.ListDecisions, pb.ListDecisionsRequest(outcome="compliant"))
+    assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert error.details().startswith("outcome: ") and "NOT_COVERED" in error.details()
 
 
 def test_an_unknown_request_id_is_not_found(stub: pb_grpc.ComplianceStub) -> None:

@@ -1,8 +1,9 @@
 """The command line: ``gongkai serve``, ``check``, ``read``, ``rules list|show``, ``trace`` and the review tools.
 
 Exit status of ``check``: 0 COMPLIANT, 1 NON_COMPLIANT, 2 INCOMPLETE, 3 bad input, 4 could
-not check (rules unloadable, internal error). Every usage error exits 3 too, so a script
-can never read a mistyped option as INCOMPLETE. ``serve`` exits 2 when it cannot start.
+not check (rules unloadable, internal error), 5 NOT_COVERED (no rule in force applies to the
+action: not a green light). Every usage error exits 3 too, so a script can never read a
+mistyped option as INCOMPLETE. ``serve`` exits 2 when it cannot start.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from gongkai.review.report import report_command
 from gongkai.review.trace import trace_command
 from gongkai.service.describe import RuleNotFound, RuleView, rule_view, rule_views
 
-EXIT_OUTCOME = {Outcome.compliant: 0, Outcome.non_compliant: 1, Outcome.incomplete: 2}
+EXIT_OUTCOME = {Outcome.compliant: 0, Outcome.non_compliant: 1, Outcome.incomplete: 2, Outcome.not_covered: 5}
 EXIT_BAD_INPUT = 3
 EXIT_CANNOT_CHECK = 4
 EXIT_CANNOT_START = 2  # serve
@@ -121,7 +122,7 @@ def check(file: str, rules_dir: Path | None) -> None:
 
     FILE holds {"agency": {"name": …, "division_code": …}, "action": …, "facts": {…},
     "as_of": …}. Exit status: 0 COMPLIANT, 1 NON_COMPLIANT, 2 INCOMPLETE, 3 bad input,
-    4 could not check.
+    4 could not check, 5 NOT_COVERED (no rule in force applies: not compliant either).
     """
     try:
         request = read_request(file)

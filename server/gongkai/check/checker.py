@@ -11,12 +11,22 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from gongkai.check.decision import AppliedPack, Decision, Finding, Obligation, ObligationStatus, Outcome, Undecided
+from gongkai.check.decision import (
+    AppliedPack,
+    CoverageStatus,
+    Decision,
+    Finding,
+    Obligation,
+    ObligationStatus,
+    Outcome,
+    PackCoverage,
+    Undecided,
+)
 from gongkai.check.questions import fact_terms, questions
 from gongkai.check.terms import action_kind, english_facts
 from gongkai.engine.compiler import AS_OF_DAY, TRUE, UNKNOWN, CompiledDeadline, CompiledRule, Lawbook
 from gongkai.facts import ACTIONS
-from gongkai.facts.base import EARLIEST, LATEST
+from gongkai.facts.base import DATE_ORDER, EARLIEST, LATEST
 from gongkai.packs.conflicts import Conflict, conflicts_for
 from gongkai.packs.jurisdiction import Agency, UnknownDivision, binding_packs, division_path, known_agencies
 from gongkai.packs.pack import Pack, Severity
@@ -64,7 +74,10 @@ def validation_error(prefix: str, exc: ValidationError) -> BadInput:
     err = exc.errors()[0]
     where = ".".join([prefix, *(str(p) for p in err["loc"])]).strip(".")
     value = err.get("input")
-    shown = f" (got {value!r:.60})" if err["type"] != "missing" and not isinstance(value, dict) else ""
+    # a date order names both dates itself; a missing field has no value to show
+    shown = (
+        f" (got {value!r:.60})" if err["type"] not in ("missing", DATE_ORDER) and not isinstance(value, dict) else ""
+    )
     return BadInput(where, f"{err['msg'].lower()}{shown}")
 
 
@@ -121,7 +134,8 @@ class Checker:
         fired = self.engine.fire(request.action, facts, [p.code for p in binding])
         engine_micros = (time.perf_counter_ns() - engine_started) // 1000
 
-        rules = self.rules_in_force(request.action, in_force, as_of)
+        by_pack = {p.code: self.rules_in_force(request.action, [p], as_of) for p in in_force}
+        rules = [r for pack_rules in by_pack.values() for r in pack_rules]
         findings = [self._finding(r, facts, vocab) for r in rules if r.key + TRUE in fired]
         undecided = [
             Undecided(
@@ -134,12 +148,27 @@ class Checker:
             for r in rules
             if r.key + UNKNOWN in fired
         ]
+        decided = {r.id for r in rules} - {f.rule_id for f in findings} - {u.rule_id for u in undecided}
+        satisfied = [r.id for r in rules if r.id in decided]
+        outcome = _outcome(rules, findings, undecided, satisfied)
+        # The facts that would decide the outcome: those of undecided must/should rules, or of
+        # every undecided rule when none could be decided at all.
+        deciding = [u for u in undecided if u.severity is not Severity.info]
+        if outcome is Outcome.incomplete and not deciding:
+            deciding = undecided
         obligations = [
             _obligation(d, result, facts)
             for d, result in results.items()
             if d.applies_if is None or d.engine_id + TRUE in fired
         ]
-        warnings = [
+        coverage = self._coverage(request.action, binding, {code: len(rs) for code, rs in by_pack.items()}, as_of)
+        warnings = []
+        if outcome is Outcome.not_covered:
+            warnings.append(
+                f"不在规则覆盖范围:约束{request.agency.name}的规则包在 {as_of} 都没有适用于"
+                f"「{model.term}」的规则,本决定不表示合规。" + ";".join(c.note for c in coverage)
+            )
+        warnings += [
             f"{year} 年的法定节假日和调休安排尚未收录,按周一至周五为工作日计算"
             for year in sorted(calendar.uncovered_years)
         ]
@@ -147,7 +176,7 @@ class Checker:
         named = {n for u in undecided for n in u.missing_facts} | {n for f in findings for n in f.facts}
         return Decision(
             request_id=request.request_id or uuid.uuid4().hex,
-            outcome=_outcome(findings, undecided),
+            outcome=outcome,
             action=request.action,
             agency=request.agency.name,
             jurisdiction=jurisdiction,
@@ -155,7 +184,7 @@ class Checker:
             findings=findings,
             obligations=obligations,
             undecided=undecided,
-            missing_facts=sorted({n for u in undecided if u.severity is not Severity.info for n in u.missing_facts}),
+            missing_facts=sorted({n for u in deciding for n in u.missing_facts}),
             packs=[
                 AppliedPack(
                     code=p.code,
@@ -167,6 +196,8 @@ class Checker:
             ],
             conflicts=self._conflicts_for(in_force, request.action),
             rules_applied=[r.id for r in rules],
+            rules_satisfied=satisfied,
+            coverage=coverage,
             ruleset_version=self.lawbook.version,
             warnings=warnings,
             questions=questions(undecided, vocab),
@@ -182,6 +213,43 @@ class Checker:
     def binding_packs(self, agency: Agency) -> list[Pack]:
         """The packs whose bindings cover the agency, whatever the date."""
         return self._binding_packs(agency)
+
+    def _coverage(
+        self, action: str, binding: list[Pack], current: dict[str, int], as_of: dt.date
+    ) -> list[PackCoverage]:
+        """Every pack binding the agency: does it cover the action on the date, and if not, why.
+        ``current``: how many of its rules for the action are in force, per pack in force."""
+        term = ACTIONS[action].term
+        coverage = []
+        for p in binding:
+            start, end = p.meta.effective_from, p.meta.effective_to
+            title = f"{p.code}《{p.catalogue.document.title}》"
+            own = self._rules.get((action, p.code), ())
+            if not _in_force(start, end, as_of):
+                status = CoverageStatus.pack_not_in_force
+                when = "尚未施行" if as_of < start else f"已于 {end} 停止施行"
+                note = f"{title}自 {start} 起施行,{as_of} {when}"
+            elif not own:
+                status = CoverageStatus.no_rule_for_action
+                note = f"{title}(自 {start} 起施行)没有关于「{term}」的规则"
+            elif not current.get(p.code):
+                status = CoverageStatus.rules_not_in_force
+                note = f"{title}关于「{term}」的 {len({r.id for r in own})} 条规则在 {as_of} 都不在施行期间"
+            else:
+                status = CoverageStatus.applied
+                note = f"{title}关于「{term}」的规则在 {as_of} 施行的有 {current[p.code]} 条,已适用"
+            coverage.append(
+                PackCoverage(
+                    code=p.code,
+                    document=p.catalogue.document.title,
+                    effective_from=start,
+                    effective_to=end,
+                    status=status,
+                    rules_in_force=current.get(p.code, 0),
+                    note=note,
+                )
+            )
+        return coverage
 
     def _binding_packs(self, agency: Agency) -> list[Pack]:
         key = (agency.division_code, agency.kind.value, agency.name)
@@ -273,10 +341,18 @@ def _in_force(start: dt.date | None, end: dt.date | None, day: dt.date) -> bool:
     return (start is None or start <= day) and (end is None or day <= end)
 
 
-def _outcome(findings: list[Finding], undecided: list[Undecided]) -> Outcome:
+def _outcome(
+    rules: list[CompiledRule], findings: list[Finding], undecided: list[Undecided], satisfied: list[str]
+) -> Outcome:
+    """Never COMPLIANT without grounds: no rule in force is NOT_COVERED, and a check where no
+    rule could be decided at all is INCOMPLETE even when none of them is a `must`."""
+    if not rules:
+        return Outcome.not_covered
     if any(f.severity is Severity.must for f in findings):
         return Outcome.non_compliant
     if any(u.severity is Severity.must for u in undecided):
+        return Outcome.incomplete
+    if not findings and not satisfied:
         return Outcome.incomplete
     return Outcome.compliant
 

@@ -3,14 +3,22 @@
 Every fact is optional: an absent fact is *unknown*, never false. A rule that needs an
 unknown fact cannot be decided, and the decision names the fact (INCOMPLETE), so a caller
 is never told "compliant" on a guess. Each field carries its Chinese term as ``title``.
+
+A date fact may declare the facts of the same action it cannot precede (``not_before``):
+an answer cannot come before the request was received. Facts in an impossible order are
+refused, naming the later fact, whatever the action kind (``ActionFacts``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+CHINA_STANDARD_TIME = dt.timezone(dt.timedelta(hours=8))  # a time of day given without a zone
+DATE_ORDER = "date_order"  # the error type of facts in an impossible order
 
 
 def fact(
@@ -20,11 +28,18 @@ def fact(
     personal: bool = False,
     ge: float | None = None,
     le: float | None = None,
+    not_before: tuple[str, ...] = (),
 ) -> Any:
     """A fact field: optional, titled with its Chinese term; ``personal`` never stored in clear;
-    ``ge``/``le`` bound a number (a count is never negative)."""
-    extra = {"personal": True} if personal else None
-    return Field(default=None, title=term, description=description, json_schema_extra=extra, ge=ge, le=le)
+    ``ge``/``le`` bound a number (a count is never negative); ``not_before`` names the date
+    facts of the same action this one cannot precede (the same day is allowed). Both are
+    in the served JSON Schema (``personal``, ``not_before``)."""
+    extra: dict[str, Any] = {}
+    if personal:
+        extra["personal"] = True
+    if not_before:
+        extra["not_before"] = list(not_before)
+    return Field(default=None, title=term, description=description, json_schema_extra=extra or None, ge=ge, le=le)
 
 
 COUNT = {"ge": 0}  # how many times, how many items
@@ -44,6 +59,22 @@ class ActionFacts(BaseModel):
     term: ClassVar[str]  # Chinese name of the action kind
     # The fact whose date is "the date of the action" (default as-of date), if any.
     date_fact: ClassVar[str | None] = None
+    # (later, earlier) for every not_before its fields declare, in field order: set per subclass.
+    date_orders: ClassVar[tuple[tuple[str, str], ...]] = ()
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        orders = []
+        for name, field in cls.model_fields.items():
+            extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+            for earlier in extra.get("not_before", ()):
+                other = cls.model_fields.get(earlier)
+                # a misspelt or mistyped order would never be checked: fail at import instead
+                if other is None or other.annotation != field.annotation or _moment_type(field.annotation) is None:
+                    raise TypeError(f"{cls.__name__}.{name}: not_before {earlier!r} is no date fact of the same type")
+                orders.append((name, earlier))
+        cls.date_orders = tuple(orders)
 
     @field_validator("*", mode="after")
     @classmethod
@@ -54,8 +85,44 @@ class ActionFacts(BaseModel):
             raise ValueError(f"a date between {EARLIEST} and {LATEST} is expected")
         return value
 
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Self:
+        """Refuse dates in an order that cannot be, naming the later fact (INVALID_ARGUMENT)."""
+        for later, earlier in self.date_orders:
+            late, early = getattr(self, later), getattr(self, earlier)
+            if late is not None and early is not None and _moment(late) < _moment(early):
+                fields = type(self).model_fields
+                message = (
+                    f"{later}({fields[later].title})不能早于 {earlier}({fields[earlier].title}):"
+                    f"{late.isoformat()} 早于 {early.isoformat()}"
+                )
+                error = PydanticCustomError(DATE_ORDER, message, {"later": later, "earlier": earlier})
+                # raised as a ValidationError so that the error's location is the later fact
+                raise ValidationError.from_exception_data(
+                    type(self).__name__, [{"type": error, "loc": (later,), "input": late.isoformat()}]
+                )
+        return self
+
     def action_date(self) -> dt.date | None:
         value = getattr(self, self.date_fact, None) if self.date_fact else None
         if isinstance(value, dt.datetime):  # a time of day: the date it falls on
             return value.date()
         return value if isinstance(value, dt.date) else None
+
+
+def _moment_type(annotation: Any) -> type | None:
+    """dt.datetime or dt.date for a date fact's annotation (``X | None``), else None."""
+    for kind in (dt.datetime, dt.date):  # datetime first: it is a date too
+        if annotation == kind | None:
+            return kind
+    return None
+
+
+def aware(moment: dt.datetime) -> dt.datetime:
+    """A time of day given without a zone is China Standard Time."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=CHINA_STANDARD_TIME)
+
+
+def _moment(value: dt.date) -> dt.date:
+    """Comparable with another fact of its type (times with and without a zone alike)."""
+    return aware(value) if isinstance(value, dt.datetime) else value

@@ -85,7 +85,7 @@ class MajorDecision(ActionFacts):
     draft_published_on: dt.date | None = fact("向社会公布决策草案之日", "未公布则不填")
     published_on_portal: bool | None = fact("决策草案通过政府门户网站公布")
     basis_published: bool | None = fact("决策依据与草案一并公布")
-    comment_closed_on: dt.date | None = fact("征求意见截止之日")
+    comment_closed_on: dt.date | None = fact("征求意见截止之日", not_before=("draft_published_on",))
     participation_methods: list[ParticipationMethod] | None = fact(
         "公众参与方式", "已采用的全部方式;公布决策草案征求意见的,列入“向社会公开征求意见”"
     )

@@ -95,14 +95,15 @@ class DraftDocument(ActionFacts):
     attribute_reviewed: bool | None = fact("公开属性已经审核机构审核", "审核属性是否准确、不予公开的理由是否充分")
     attribute_review: AttributeReview | None = fact("属性审核结果")
     review_opinion_to_signer: bool | None = fact("审核机构已提出审核意见由签发人确定")
-    signed_on: dt.date | None = fact("签发之日", "即公文类信息的生成日期;尚未签发则不填")
+    # 报批 → 签发 → 印发: a draft is signed after it is submitted, issued after it is signed
+    signed_on: dt.date | None = fact("签发之日", "即公文类信息的生成日期;尚未签发则不填", not_before=("submitted_on",))
     attribute_fixed_by_signing: bool | None = fact("签发时公开属性已确定")
     disclosure_attribute: DisclosureAttribute | None = fact("签发确定的公开属性")
     handled_as_signed: bool | None = fact("按签发人最终确定的属性办理", "标注、编目、发布所依的属性即签发人确定的属性")
     attribute_follows_lead: bool | None = fact("按主办机关的意见确定属性", "联合发文时填写")
 
     # issue and after (印发及其后)
-    issued_on: dt.date | None = fact("印发之日", "尚未印发则不填")
+    issued_on: dt.date | None = fact("印发之日", "尚未印发则不填", not_before=("signed_on",))
     issue_label: IssueLabel | None = fact("印发时标注的公开属性标识")
     secrecy_mark_applied: bool | None = fact("已标注秘密等级标识")
     attribute_reported_to_co_issuers: bool | None = fact("已将属性反馈给其他联合发文机关")
@@ -111,8 +112,9 @@ class DraftDocument(ActionFacts):
     released_promptly: bool | None = fact("已及时通过适当途径发布")
 
     # later adjustment (属性调整)
+    # a finding about the document: it exists from its signing (its generation date)
     later_found_on: dt.date | None = fact(
-        "日常工作中发现之日", "发现该公文应公开未公开或可转为主动公开之日;未发现则不填"
+        "日常工作中发现之日", "发现该公文应公开未公开或可转为主动公开之日;未发现则不填", not_before=("signed_on",)
     )
     later_finding: LaterFinding | None = fact("日常工作中发现的情形")
     disclosed_after_finding: bool | None = fact("发现后已予以公开")

@@ -32,7 +32,7 @@ class EvaluationFeedback(ActionFacts):
     rectifiable: bool | None = fact("具备整改条件")
     rectified_immediately: bool | None = fact("已立即进行整改")
     explanation_given: bool | None = fact("已向群众做出解释")
-    feedback_on: dt.date | None = fact("完成反馈之日", "尚未反馈则不填")
+    feedback_on: dt.date | None = fact("完成反馈之日", "尚未反馈则不填", not_before=("received_on",))
     feedback_channels: list[FeedbackChannel] | None = fact("反馈方式", "已反馈时所用的方式;尚未反馈则不填")
 
 
@@ -87,7 +87,7 @@ class HandleComplaint(NationalComplaintFacts, ActionFacts):
     commitment_time_limit_met: bool | None = fact("在服务承诺时限内办理完毕", "已过承诺时限仍未办结为否;尚在时限内为是")
     forwarded_for_rectification: bool | None = fact("已及时反馈有关部门整改")
     investigated_with_opinion: bool | None = fact("已调查并提出处理意见")
-    concluded_on: dt.date | None = fact("办结之日", "尚未办结则不填")
+    concluded_on: dt.date | None = fact("办结之日", "尚未办结则不填", not_before=("received_on",))
     result_fed_back: bool | None = fact("已向群众反馈办理结果")
 
 

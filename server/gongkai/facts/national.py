@@ -133,8 +133,11 @@ class NationalPublishingFacts(BaseModel):
     )
     agency_level: AgencyLevel | None = fact("本机关的层级", "条例第二十一条按层级列出应当主动公开的内容")
     release_channels: list[ReleaseChannel] | None = fact("发布途径", "条例第二十三条、第二十四条;已公开时所用的途径")
+    # the suggestion concerns information the applicant asked for: it exists already
     suggestion_found_proactive_on: dt.date | None = fact(
-        "经审核认为申请人建议纳入主动公开的信息属于主动公开范围之日", "条例第四十四条第二款;没有则不填"
+        "经审核认为申请人建议纳入主动公开的信息属于主动公开范围之日",
+        "条例第四十四条第二款;没有则不填",
+        not_before=("generated_on",),
     )
 
 
@@ -258,29 +261,40 @@ class NationalRequestFacts(BaseModel):
         "申请人通过互联网渠道或者政府信息公开工作机构的传真提交申请之日", "不是以这种方式提交的不填"
     )
     confirmed_with_applicant_on: dt.date | None = fact(
-        "与申请人确认收到申请之日", "平常信函、互联网渠道、传真提交的;尚未确认则不填"
+        "与申请人确认收到申请之日",
+        "平常信函、互联网渠道、传真提交的;尚未确认则不填",
+        not_before=("ordinary_letter_received_on", "online_or_fax_submitted_on"),
     )
     # 第三十二条: the third party's opinion
-    third_party_notice_received_on: dt.date | None = fact("第三方收到书面征求意见书之日", "未书面征求则不填")
-    third_party_replied_on: dt.date | None = fact("第三方提出意见之日", "未提出则不填")
+    third_party_notice_received_on: dt.date | None = fact(
+        "第三方收到书面征求意见书之日", "未书面征求则不填", not_before=("received_on",)
+    )
+    # the third party answers the notice it received (第三十二条)
+    third_party_replied_on: dt.date | None = fact(
+        "第三方提出意见之日", "未提出则不填", not_before=("third_party_notice_received_on",)
+    )
     third_party_objected: bool | None = fact("第三方不同意公开")
     objection_reasonable: bool | None = fact("第三方不同意公开有合理理由")
     third_party_told_of_disclosure: bool | None = fact("已将决定公开的政府信息内容和理由书面告知第三方")
     # 第三十五条: requests beyond a reasonable number or frequency
     reasons_requested: bool | None = fact("已要求申请人说明理由")
     reasons_found_unreasonable: bool | None = fact("行政机关认为申请理由不合理")
-    declined_on: dt.date | None = fact("以申请理由不合理为由告知申请人不予处理之日", "未告知则不填")
-    delay_set_on: dt.date | None = fact("确定延迟答复的合理期限之日", "未确定则不填")
-    delayed_until: dt.date | None = fact("延迟答复的期限届满之日")
+    declined_on: dt.date | None = fact(
+        "以申请理由不合理为由告知申请人不予处理之日", "未告知则不填", not_before=("received_on",)
+    )
+    delay_set_on: dt.date | None = fact("确定延迟答复的合理期限之日", "未确定则不填", not_before=("received_on",))
+    delayed_until: dt.date | None = fact("延迟答复的期限届满之日", not_before=("delay_set_on",))
     delay_told: bool | None = fact("已将延迟答复的期限告知申请人")
     # 第三十七条、第三十九条、第四十条、第四十二条、第四十三条
-    petition_told_on: dt.date | None = fact("告知申请人不作为政府信息公开申请处理之日", "未告知则不填")
+    petition_told_on: dt.date | None = fact(
+        "告知申请人不作为政府信息公开申请处理之日", "未告知则不填", not_before=("received_on",)
+    )
     requested_form_followed: bool | None = fact("已按照申请人要求的形式提供")
     form_exception: bool | None = fact(
         "按申请人要求的形式提供不符合保存政府信息的实际情况,或者可能危及政府信息载体安全、公开成本过高",
         "条例第四十条",
     )
-    fee_charged_on: dt.date | None = fact("收取信息处理费之日", "未收取则不填")
+    fee_charged_on: dt.date | None = fact("收取信息处理费之日", "未收取则不填", not_before=("received_on",))
     assistance_provided: bool | None = fact("已为申请人提供必要的帮助")
 
 
@@ -561,7 +575,7 @@ class NationalComplaintFacts(BaseModel):
     """Fields HandleComplaint takes from the 条例."""
 
     complaint_subject: ComplaintSubject | None = fact("所反映的事项")
-    verified_on: dt.date | None = fact("查证属实之日", "查证不属实或者尚未查证则不填")
+    verified_on: dt.date | None = fact("查证属实之日", "查证不属实或者尚未查证则不填", not_before=("received_on",))
     urged_or_criticised: bool | None = fact("已予以督促整改或者通报批评")
 
 

@@ -38,6 +38,7 @@ class DisclosureGuide(ActionFacts):
 
     guide_elements: list[DisclosureGuideElement] | None = fact("指南包括的内容")
     changed_on: dt.date | None = fact("指南所载事项发生变化之日", "无变化则不填")
+    # No order with changed_on: the last update may predate the change (not updated since).
     updated_on: dt.date | None = fact("指南更新之日", "尚未更新则不填")
 
 
@@ -118,7 +119,7 @@ class ConsultationReply(ActionFacts):
 
     consultation_basis: ConsultationBasis | None = fact("征求意见的情形")
     received_on: dt.date | None = fact("收到征求意见书之日")
-    replied_on: dt.date | None = fact("提出意见之日", "尚未提出则不填")
+    replied_on: dt.date | None = fact("提出意见之日", "尚未提出则不填", not_before=("received_on",))
 
 
 # --- 第四十一条: 更正政府信息记录 --------------------------------------------------------------
@@ -138,7 +139,7 @@ class CorrectionRequest(ActionFacts):
     requester_told: bool | None = fact("已告知申请人")
     forwarded: bool | None = fact("已转送有权更正的行政机关处理")
     told_to_apply_elsewhere: bool | None = fact("已告知申请人向有权更正的行政机关提出")
-    handled_on: dt.date | None = fact("处理完毕之日", "尚未处理完毕则不填")
+    handled_on: dt.date | None = fact("处理完毕之日", "尚未处理完毕则不填", not_before=("received_on",))
 
 
 @derivation("correction_handled", "更正要求已处理完毕", ("correction_request",), ("handled_on",), bool, partial=True)

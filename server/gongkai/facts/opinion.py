@@ -14,12 +14,10 @@ import datetime as dt
 import math
 from typing import ClassVar
 
-from gongkai.facts.base import ActionFacts, fact
+from gongkai.facts.base import ActionFacts, aware, fact
 from gongkai.facts.national import NationalOpinionFacts
 from gongkai.packs.vocabulary import Choice
 from gongkai.periods.derive import derivation
-
-CHINA_STANDARD_TIME = dt.timezone(dt.timedelta(hours=8))
 
 
 class EmergencyLevel(Choice):
@@ -75,8 +73,11 @@ class PublicOpinionResponse(NationalOpinionFacts, ActionFacts):
     opinion_detected_at: dt.datetime | None = fact("监测发现该政务舆情之时", "各期限自此起算")
     authoritative_info_released_at: dt.datetime | None = fact("首次发布权威信息之时", "尚未发布则不填")
     press_conference_at: dt.datetime | None = fact("举行新闻发布会之时", "尚未举行则不填")
+    # a report on the response to a 舆情 speaks of a moment after its detection
     situation_at: dt.datetime | None = fact(
-        "情况截至之时", "回应尚在进行时,所报事实截至的时刻:据此计算尚未发布或举行时已经过的小时数"
+        "情况截至之时",
+        "回应尚在进行时,所报事实截至的时刻:据此计算尚未发布或举行时已经过的小时数",
+        not_before=("opinion_detected_at",),
     )
     main_leader_spoke: bool | None = fact("主要负责人已带头主动发声")
     main_leader_interviewed: bool | None = fact("主要负责人已带头接受媒体采访")
@@ -86,14 +87,10 @@ class PublicOpinionResponse(NationalOpinionFacts, ActionFacts):
         return self.opinion_detected_at.date() if self.opinion_detected_at else None
 
 
-def _aware(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=CHINA_STANDARD_TIME)
-
-
 def hours_between(start: dt.datetime, end: dt.datetime) -> int:
     """Whole hours from ``start`` to ``end``, a begun hour counted as a whole one (5:00 is
     5 hours, 5:01 is 6): ``hours > 5`` holds exactly when more than 5 hours have passed."""
-    seconds = (_aware(end) - _aware(start)).total_seconds()
+    seconds = (aware(end) - aware(start)).total_seconds()
     return max(math.ceil(seconds / 3600), 0)
 
 

@@ -104,8 +104,11 @@ class PublishInformation(SecrecyReviewFacts, LocalPublishingFacts, NationalPubli
     category: InformationCategory | None = fact("信息类别", "第三条所列主动公开类别之一,或其他")
     disclosure_attribute: DisclosureAttribute | None = fact("公开属性")
     generated_on: dt.date | None = fact("信息生成之日")
-    changed_on: dt.date | None = fact("政府信息变更之日", "条例第二十六条:已形成的信息发生变更的;未变更则不填")
-    published_on: dt.date | None = fact("公开之日", "尚未公开则不填")
+    # information is published, or changes, only once it has been generated (formed)
+    changed_on: dt.date | None = fact(
+        "政府信息变更之日", "条例第二十六条:已形成的信息发生变更的;未变更则不填", not_before=("generated_on",)
+    )
+    published_on: dt.date | None = fact("公开之日", "尚未公开则不填", not_before=("generated_on",))
     deliberated: bool | None = fact("已经审议", "正式公开前按政务公开程序进行了预先审议(审核)")
     is_supplement: bool | None = fact("是对已公开内容的完善补充")
     archived_by_unit: bool | None = fact("承办股室、中心已归档", "完善补充的内容由各股室、中心各自归档")
@@ -128,7 +131,13 @@ class PublishInformation(SecrecyReviewFacts, LocalPublishingFacts, NationalPubli
     referred_for_determination_on: dt.date | None = fact(
         "报请有关主管部门或者保密行政管理部门确定之日", "条例第十七条第三款;未报请则不填"
     )
-    secrecy_determined_on: dt.date | None = fact("性质或者密级确定之日", "暂缓公开的信息尚未确定则不填")
+    # information is deferred, or referred for determination, because its secrecy is not yet
+    # determined (第十七条第三款): the determination comes after either
+    secrecy_determined_on: dt.date | None = fact(
+        "性质或者密级确定之日",
+        "暂缓公开的信息尚未确定则不填",
+        not_before=("deferred_on", "referred_for_determination_on"),
+    )
     bears_secrecy_mark: bool | None = fact("带有国家秘密级标志")
     content_truthful: bool | None = fact("公开内容真实、全面")
     impact: Impact | None = fact("违规情节", "仅在追究责任时填写")

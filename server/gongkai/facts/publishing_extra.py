@@ -176,8 +176,11 @@ class LocalPublishingFacts(BaseModel):
     reposted_promptly: bool | None = fact("已及时转载")
 
     # LS 一3: the self-review of withheld and much-requested information
+    # a finding about the information: it exists from its generation
     self_review_found_on: dt.date | None = fact(
-        "自查发现之日", "全面自查中发现该信息应公开未公开或可转为主动公开之日;未发现则不填"
+        "自查发现之日",
+        "全面自查中发现该信息应公开未公开或可转为主动公开之日;未发现则不填",
+        not_before=("generated_on",),
     )
     self_review_finding: LaterFinding | None = fact("自查发现的情形")
 

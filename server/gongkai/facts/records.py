@@ -31,6 +31,7 @@ class CatalogueMaintenance(LocalCatalogueFacts, NationalCatalogueFacts, ActionFa
     catalogue_published: bool | None = fact("已编制和公开政务信息目录")
     catalogue_elements: list[CatalogueElement] | None = fact("目录包括的内容")
     changed_on: dt.date | None = fact("公开的事项、期限或者形式发生变化之日", "无变化则不填")
+    # No order with changed_on: the last update may predate the change (not updated since, LS 二(四)).
     updated_on: dt.date | None = fact("目录调整和更新之日", "尚未更新则不填")
 
 

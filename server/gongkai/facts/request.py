@@ -68,11 +68,13 @@ class AnswerRequest(NationalRequestFacts, ActionFacts):
     applicant_address: str | None = fact("申请人地址", personal=True)
     applicant_contact: str | None = fact("申请人联系方式", personal=True)
     request_elements: list[RequestElement] | None = fact("申请已包括的内容")
+    # No order with the submission dates of 条例第三十一条: a receipt date recorded before the
+    # letter was signed for is a wrong record the 条例's rules judge (CN-31-2), not a refusal.
     received_on: dt.date | None = fact("收到申请之日")
     registered: bool | None = fact("已及时登记")
     information_status: InformationStatus | None = fact("所申请信息的情形")
     answer_type: AnswerType | None = fact("答复方式", "尚未答复则不填")
-    answered_on: dt.date | None = fact("答复或者提供信息之日", "尚未答复则不填")
+    answered_on: dt.date | None = fact("答复或者提供信息之日", "尚未答复则不填", not_before=("received_on",))
     answerable_on_the_spot: bool | None = fact("可以当场答复或者提供")
     answered_on_the_spot: bool | None = fact("已当场答复或者提供")
     holder_determinable: bool | None = fact("能够确定该信息的拥有机关")
@@ -100,21 +102,32 @@ class AnswerRequest(NationalRequestFacts, ActionFacts):
         ge=0,
         le=3650,
     )
-    suspended_on: dt.date | None = fact("期限中止之日")
-    resumed_on: dt.date | None = fact("障碍消除、期限恢复计算之日", "仍中止则不填")
+    # the period runs from receipt: it cannot be suspended before, nor resumed before it stopped
+    suspended_on: dt.date | None = fact("期限中止之日", not_before=("received_on",))
+    resumed_on: dt.date | None = fact("障碍消除、期限恢复计算之日", "仍中止则不填", not_before=("suspended_on",))
     suspension_ground: SuspensionGround | None = fact("中止事由")
     suspension_notified_in_writing: bool | None = fact("已书面通知申请人中止")
     resumption_notified_in_writing: bool | None = fact("已书面通知申请人恢复")
     # 条例第三十条: an unclear request, the notice to correct it and the corrected request
     correction_notified_on: dt.date | None = fact(
-        "告知申请人作出补正之日", "未告知则不填;答复方式为告知更改、补充申请的,答复之日即是"
+        "告知申请人作出补正之日",
+        "未告知则不填;答复方式为告知更改、补充申请的,答复之日即是",
+        not_before=("received_on",),
     )
     correction_items_stated: bool | None = fact("告知补正时已说明需要补正的事项和合理的补正期限")
-    correction_renotified_on: dt.date | None = fact("再次告知申请人补正之日", "一次性告知后又要求补正的;没有则不填")
-    corrected_received_on: dt.date | None = fact("收到补正的申请之日", "尚未收到则不填")
+    correction_renotified_on: dt.date | None = fact(
+        "再次告知申请人补正之日", "一次性告知后又要求补正的;没有则不填", not_before=("correction_notified_on",)
+    )
+    corrected_received_on: dt.date | None = fact(
+        "收到补正的申请之日", "尚未收到则不填", not_before=("correction_notified_on",)
+    )
     # 条例第三十二条、第三十四条 with 第三十三条第三款: consultation time is not counted
-    consultation_started_on: dt.date | None = fact("书面征求第三方或者其他机关意见之日", "未征求意见则不填")
-    consultation_ended_on: dt.date | None = fact("收到意见或者征求意见期限届满之日", "以先到者为准;仍在征求意见则不填")
+    consultation_started_on: dt.date | None = fact(
+        "书面征求第三方或者其他机关意见之日", "未征求意见则不填", not_before=("received_on",)
+    )
+    consultation_ended_on: dt.date | None = fact(
+        "收到意见或者征求意见期限届满之日", "以先到者为准;仍在征求意见则不填", not_before=("consultation_started_on",)
+    )
 
 
 @derivation(

@@ -10,6 +10,7 @@ import click
 
 from gongkai.config import Settings
 from gongkai.journal.decisionlog import DecisionLog, Filters, open_log
+from gongkai.journal.store import OUTCOMES
 
 OPTIONS = [
     click.option("--data-dir", type=click.Path(path_type=Path, file_okay=False), default=None),
@@ -64,7 +65,7 @@ def show(request_id: str, data_dir: Path | None, database_url: str | None) -> No
 
 @log_group.command("list")
 @click.option("--agency")
-@click.option("--outcome")
+@click.option("--outcome", type=click.Choice(OUTCOMES))
 @click.option("--action")
 @click.option("--since", help="ISO time, UTC")
 @click.option("--until", help="ISO time, UTC")
@@ -81,7 +82,7 @@ def list_entries(data_dir: Path | None, database_url: str | None, limit: int, **
 @log_group.command("export")
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), default=None, help="default: stdout")
 @click.option("--agency")
-@click.option("--outcome")
+@click.option("--outcome", type=click.Choice(OUTCOMES))
 @click.option("--action")
 @click.option("--since", help="ISO time, UTC")
 @click.option("--until", help="ISO time, UTC")

@@ -12,9 +12,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from pydantic import BaseModel, PrivateAttr
+from pydantic import BaseModel, PrivateAttr, field_validator
+
+from gongkai.check.decision import Outcome
 
 REJECTED = "REJECTED"  # the outcome recorded for a request that got no decision
+OUTCOMES = (*(o.value for o in Outcome), REJECTED)  # what an entry's outcome can be
 GENESIS = "0" * 64
 
 
@@ -35,7 +38,7 @@ class Entry(BaseModel):
     agency: str
     division_code: str
     action: str
-    outcome: str  # COMPLIANT, NON_COMPLIANT, INCOMPLETE, or REJECTED
+    outcome: str  # one of OUTCOMES: COMPLIANT, NON_COMPLIANT, INCOMPLETE, NOT_COVERED, or REJECTED
     ruleset_version: str
     request: dict[str, Any]  # personal facts replaced by keyed hashes
     decision: dict[str, Any] | None
@@ -107,6 +110,14 @@ class Filters(BaseModel):
     action: str | None = None
     since: str | None = None  # recorded_at >= since (ISO)
     until: str | None = None  # recorded_at < until (ISO)
+
+    @field_validator("outcome")
+    @classmethod
+    def _known_outcome(cls, value: str | None) -> str | None:
+        """A misspelt outcome would match nothing and look like an empty log."""
+        if value is not None and value not in OUTCOMES:
+            raise ValueError(f"one of {', '.join(OUTCOMES)} is expected")
+        return value
 
 
 Make = Callable[[int, str], Chained]  # (seq, previous MAC) → the record chained there

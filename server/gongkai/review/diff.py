@@ -32,7 +32,6 @@ from gongkai.review import replay
 from gongkai.review.scenarios import read_features
 
 EXIT_CHANGED, EXIT_CANNOT = 1, 2
-OUTCOME_WORDS = {"COMPLIANT": "合规", "NON_COMPLIANT": "不合规", "INCOMPLETE": "事实不全"}
 NO_CLAUSE = "(no clause)"
 
 
@@ -204,7 +203,7 @@ def compare(base: Side, head: Side, clause_of: dict[str, str]) -> tuple[list[str
 
 
 def _outcome(d: Decision) -> str:
-    return f"{OUTCOME_WORDS.get(d.outcome.value, d.outcome.value)}"
+    return d.outcome.term
 
 
 @dataclass

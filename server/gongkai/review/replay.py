@@ -148,6 +148,15 @@ def expect_no_packs(decision: Decision) -> None:
     )
 
 
+def expect_coverage(decision: Decision, pack: str, status: str) -> None:
+    found = {c.code: c for c in decision.coverage}
+    _require(pack in found, lambda: f"pack {pack} does not bind the agency: {list(found)}")
+    expected = phrases.COVERAGE_STATUSES.get(status, status)
+    _require(
+        found[pack].status == expected, lambda: f"{pack}: {found[pack].status} ({found[pack].note}), not {expected}"
+    )
+
+
 def _conflict(decision: Decision, topic: str) -> Any:
     found = {c.topic: c for c in decision.conflicts}
     _require(topic in found, lambda: f"no conflict {topic}: {list(found)}")
@@ -191,6 +200,7 @@ THEN: dict[str, ThenStep] = {
     phrases.WARNING: expect_warning,
     phrases.PACKS: expect_packs,
     phrases.NO_PACKS: expect_no_packs,
+    phrases.COVERAGE: expect_coverage,
     phrases.CONFLICT: expect_conflict,
     phrases.CONFLICT_NO_STRICTER: expect_conflict_without_stricter,
     phrases.NO_CONFLICT: expect_no_conflict,

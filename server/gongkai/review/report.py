@@ -22,6 +22,7 @@ from typing import Any
 import click
 
 from gongkai.check.checker import Checker
+from gongkai.check.decision import Outcome
 from gongkai.check.runtime import RulesError, open_rules
 from gongkai.config import Settings
 from gongkai.engine.compiler import CompiledRule, Lawbook
@@ -37,7 +38,6 @@ TEMPLATES = Path(__file__).parent / "templates" / "report"
 OPS = {">": "大于", ">=": "不少于", "<": "少于", "<=": "不超过", "==": "为", "!=": "不为"}
 SEVERITY = {"must": "应当(违反即不合规)", "should": "原则上(违反为提示)", "info": "提示(如问责)"}
 CLASSES = {"per-action": "逐项可查", "periodic": "定期可查", "not-checkable": "不可自动检查"}
-OUTCOMES = {"COMPLIANT": "合规", "NON_COMPLIANT": "不合规", "INCOMPLETE": "事实不全"}
 
 
 # --- conditions for people -----------------------------------------------------------
@@ -224,7 +224,7 @@ def build_views(
                 steps=[(text, s.tables.get(i, [])) for i, text in enumerate(s.steps)],
                 passed=result.passed,
                 failure=result.failure,
-                outcome=OUTCOMES.get(result.decision.outcome.value) if result.decision else None,
+                outcome=result.decision.outcome.term if result.decision else None,
                 findings=result.decision.breached_rules if result.decision else [],
                 rules=sorted(case.rules_named()),
             )
@@ -391,7 +391,14 @@ def write_site(
 
     passed = sum(1 for s in scenarios if s.passed)
     page(
-        "index.html", "index.html", "", documents=documents, passed=passed, failed=len(scenarios) - passed, rules=rules
+        "index.html",
+        "index.html",
+        "",
+        documents=documents,
+        passed=passed,
+        failed=len(scenarios) - passed,
+        rules=rules,
+        outcomes=list(Outcome),
     )
     for d in documents:
         page("document.html", d.url, "../", document=d, documents=documents)

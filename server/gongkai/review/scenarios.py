@@ -17,6 +17,7 @@ from typing import Any
 from gherkin.parser import Parser
 from gherkin.token_scanner import TokenScanner
 
+from gongkai.check.decision import CoverageStatus, Outcome
 from gongkai.facts import ACTIONS
 from gongkai.packs.jurisdiction import AgencyKind
 from gongkai.packs.vocabulary import FactInfo, FactType
@@ -38,11 +39,13 @@ WARNING = '有提示"{text}"'
 UNKNOWN_FACT = '事实"{fact}"未知'
 PACKS = '适用的规则包为"{packs}"'
 NO_PACKS = "没有适用的规则包"
+COVERAGE = '规则包"{pack}"的覆盖情况为"{status}"'
 CONFLICT = '存在冲突"{topic}",较严格的条款为"{clause}"'
 CONFLICT_NO_STRICTER = '存在冲突"{topic}",没有较严格的一方'
 NO_CONFLICT = '不存在冲突"{topic}"'
 
-OUTCOMES = {"合规": "COMPLIANT", "不合规": "NON_COMPLIANT", "事实不全": "INCOMPLETE"}
+OUTCOMES = {o.term: o.value for o in Outcome}  # 合规, 不合规, 事实不全, 不在规则覆盖范围
+COVERAGE_STATUSES = {c.term: c.value for c in CoverageStatus}  # 已适用, 规则包不在施行期间 …
 STATUSES = {"未到期": "open", "按期": "met", "逾期": "missed", "中止": "suspended"}
 TRUE_WORDS, FALSE_WORDS = {"是", "true", "真"}, {"否", "false", "假"}
 

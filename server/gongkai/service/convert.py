@@ -19,12 +19,14 @@ from gongkai.check.applicability import Applicability
 from gongkai.check.checker import BadInput, CheckRequest, validation_error
 from gongkai.check.decision import (
     AppliedPack,
+    CoverageStatus,
     Decision,
     Finding,
     Obligation,
     ObligationStatus,
     Option,
     Outcome,
+    PackCoverage,
     Question,
     Undecided,
 )
@@ -39,8 +41,15 @@ OUTCOMES = {
     Outcome.compliant: pb.COMPLIANT,
     Outcome.non_compliant: pb.NON_COMPLIANT,
     Outcome.incomplete: pb.INCOMPLETE,
+    Outcome.not_covered: pb.NOT_COVERED,
 }
 SEVERITIES = {Severity.must: pb.MUST, Severity.should: pb.SHOULD, Severity.info: pb.INFO}
+COVERAGE = {
+    CoverageStatus.applied: pb.APPLIED,
+    CoverageStatus.pack_not_in_force: pb.PACK_NOT_IN_FORCE,
+    CoverageStatus.no_rule_for_action: pb.NO_RULE_FOR_ACTION,
+    CoverageStatus.rules_not_in_force: pb.RULES_NOT_IN_FORCE,
+}
 STATUSES = {
     ObligationStatus.open: pb.OPEN,
     ObligationStatus.suspended: pb.SUSPENDED,
@@ -127,6 +136,7 @@ def decision_to_proto(decision: Decision) -> pb.Decision:
         as_of=d.as_of.isoformat(),
         missing_facts=d.missing_facts,
         rules_applied=d.rules_applied,
+        rules_satisfied=d.rules_satisfied,
         ruleset_version=d.ruleset_version,
         warnings=d.warnings,
         engine_micros=d.engine_micros,
@@ -169,6 +179,18 @@ def decision_to_proto(decision: Decision) -> pb.Decision:
             )
             for p in d.packs
         ],
+        coverage=[
+            pb.PackCoverage(
+                code=c.code,
+                document=c.document,
+                effective_from=c.effective_from.isoformat(),
+                effective_to=c.effective_to.isoformat() if c.effective_to else "",
+                status=COVERAGE[c.status],
+                rules_in_force=c.rules_in_force,
+                note=c.note,
+            )
+            for c in d.coverage
+        ],
     )
     for f in d.findings:
         finding = msg.findings.add(
@@ -205,6 +227,7 @@ def decision_from_proto(msg: pb.Decision) -> Decision:
     outcomes = {v: k for k, v in OUTCOMES.items()}
     severities = {v: k for k, v in SEVERITIES.items()}
     statuses = {v: k for k, v in STATUSES.items()}
+    coverage = {v: k for k, v in COVERAGE.items()}
     return Decision(
         request_id=msg.request_id,
         outcome=outcomes[msg.outcome],
@@ -287,6 +310,19 @@ def decision_from_proto(msg: pb.Decision) -> Decision:
             for p in msg.packs
         ],
         rules_applied=list(msg.rules_applied),
+        rules_satisfied=list(msg.rules_satisfied),
+        coverage=[
+            PackCoverage(
+                code=c.code,
+                document=c.document,
+                effective_from=dt.date.fromisoformat(c.effective_from),
+                effective_to=dt.date.fromisoformat(c.effective_to) if c.effective_to else None,
+                status=coverage[c.status],
+                rules_in_force=c.rules_in_force,
+                note=c.note,
+            )
+            for c in msg.coverage
+        ],
         ruleset_version=msg.ruleset_version,
         warnings=list(msg.warnings),
         engine_micros=msg.engine_micros,

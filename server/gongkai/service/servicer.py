@@ -18,6 +18,7 @@ from gongkai.check.checker import BadInput, Checker, CheckRequest
 from gongkai.check.decision import Decision
 from gongkai.config import Settings
 from gongkai.journal.decisionlog import DecisionLog, Filters, LogError, Record
+from gongkai.journal.store import OUTCOMES
 from gongkai.service.convert import (
     action_to_proto,
     agency_and_date,
@@ -210,6 +211,8 @@ class ComplianceService(pb_grpc.ComplianceServicer):
         size = request.page_size or 100
         if not 0 < size <= MAX_PAGE or (request.page_token and not request.page_token.isdigit()):
             _abort(context, grpc.StatusCode.INVALID_ARGUMENT, f"page_size: 1 to {MAX_PAGE}; page_token: as returned")
+        if request.outcome and request.outcome not in OUTCOMES:
+            _abort(context, grpc.StatusCode.INVALID_ARGUMENT, f"outcome: one of {', '.join(OUTCOMES)}")
         filters = Filters(
             agency=request.agency or None,
             outcome=request.outcome or None,

@@ -14,6 +14,15 @@ class Outcome(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     COMPLIANT: _ClassVar[Outcome]
     NON_COMPLIANT: _ClassVar[Outcome]
     INCOMPLETE: _ClassVar[Outcome]
+    NOT_COVERED: _ClassVar[Outcome]
+
+class CoverageStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    COVERAGE_STATUS_UNSPECIFIED: _ClassVar[CoverageStatus]
+    APPLIED: _ClassVar[CoverageStatus]
+    PACK_NOT_IN_FORCE: _ClassVar[CoverageStatus]
+    NO_RULE_FOR_ACTION: _ClassVar[CoverageStatus]
+    RULES_NOT_IN_FORCE: _ClassVar[CoverageStatus]
 
 class Severity(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -33,6 +42,12 @@ OUTCOME_UNSPECIFIED: Outcome
 COMPLIANT: Outcome
 NON_COMPLIANT: Outcome
 INCOMPLETE: Outcome
+NOT_COVERED: Outcome
+COVERAGE_STATUS_UNSPECIFIED: CoverageStatus
+APPLIED: CoverageStatus
+PACK_NOT_IN_FORCE: CoverageStatus
+NO_RULE_FOR_ACTION: CoverageStatus
+RULES_NOT_IN_FORCE: CoverageStatus
 SEVERITY_UNSPECIFIED: Severity
 MUST: Severity
 SHOULD: Severity
@@ -165,6 +180,24 @@ class AppliedPack(_message.Message):
     effective_from: str
     def __init__(self, code: _Optional[str] = ..., document: _Optional[str] = ..., version: _Optional[str] = ..., effective_from: _Optional[str] = ...) -> None: ...
 
+class PackCoverage(_message.Message):
+    __slots__ = ("code", "document", "effective_from", "effective_to", "status", "rules_in_force", "note")
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_FIELD_NUMBER: _ClassVar[int]
+    EFFECTIVE_FROM_FIELD_NUMBER: _ClassVar[int]
+    EFFECTIVE_TO_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    RULES_IN_FORCE_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    code: str
+    document: str
+    effective_from: str
+    effective_to: str
+    status: CoverageStatus
+    rules_in_force: int
+    note: str
+    def __init__(self, code: _Optional[str] = ..., document: _Optional[str] = ..., effective_from: _Optional[str] = ..., effective_to: _Optional[str] = ..., status: _Optional[_Union[CoverageStatus, str]] = ..., rules_in_force: _Optional[int] = ..., note: _Optional[str] = ...) -> None: ...
+
 class ConflictingProvision(_message.Message):
     __slots__ = ("pack", "clause_id", "says")
     PACK_FIELD_NUMBER: _ClassVar[int]
@@ -190,7 +223,7 @@ class Conflict(_message.Message):
     def __init__(self, topic: _Optional[str] = ..., title: _Optional[str] = ..., provisions: _Optional[_Iterable[_Union[ConflictingProvision, _Mapping]]] = ..., stricter: _Optional[str] = ..., note: _Optional[str] = ...) -> None: ...
 
 class Decision(_message.Message):
-    __slots__ = ("request_id", "outcome", "action", "agency", "as_of", "findings", "obligations", "undecided", "missing_facts", "packs", "rules_applied", "ruleset_version", "warnings", "engine_micros", "total_micros", "jurisdiction", "conflicts", "questions", "fact_terms")
+    __slots__ = ("request_id", "outcome", "action", "agency", "as_of", "findings", "obligations", "undecided", "missing_facts", "packs", "rules_applied", "ruleset_version", "warnings", "engine_micros", "total_micros", "jurisdiction", "conflicts", "rules_satisfied", "coverage", "questions", "fact_terms")
     class FactTermsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -215,6 +248,8 @@ class Decision(_message.Message):
     TOTAL_MICROS_FIELD_NUMBER: _ClassVar[int]
     JURISDICTION_FIELD_NUMBER: _ClassVar[int]
     CONFLICTS_FIELD_NUMBER: _ClassVar[int]
+    RULES_SATISFIED_FIELD_NUMBER: _ClassVar[int]
+    COVERAGE_FIELD_NUMBER: _ClassVar[int]
     QUESTIONS_FIELD_NUMBER: _ClassVar[int]
     FACT_TERMS_FIELD_NUMBER: _ClassVar[int]
     request_id: str
@@ -234,9 +269,11 @@ class Decision(_message.Message):
     total_micros: int
     jurisdiction: str
     conflicts: _containers.RepeatedCompositeFieldContainer[Conflict]
+    rules_satisfied: _containers.RepeatedScalarFieldContainer[str]
+    coverage: _containers.RepeatedCompositeFieldContainer[PackCoverage]
     questions: _containers.RepeatedCompositeFieldContainer[Question]
     fact_terms: _containers.ScalarMap[str, str]
-    def __init__(self, request_id: _Optional[str] = ..., outcome: _Optional[_Union[Outcome, str]] = ..., action: _Optional[str] = ..., agency: _Optional[str] = ..., as_of: _Optional[str] = ..., findings: _Optional[_Iterable[_Union[Finding, _Mapping]]] = ..., obligations: _Optional[_Iterable[_Union[Obligation, _Mapping]]] = ..., undecided: _Optional[_Iterable[_Union[Undecided, _Mapping]]] = ..., missing_facts: _Optional[_Iterable[str]] = ..., packs: _Optional[_Iterable[_Union[AppliedPack, _Mapping]]] = ..., rules_applied: _Optional[_Iterable[str]] = ..., ruleset_version: _Optional[str] = ..., warnings: _Optional[_Iterable[str]] = ..., engine_micros: _Optional[int] = ..., total_micros: _Optional[int] = ..., jurisdiction: _Optional[str] = ..., conflicts: _Optional[_Iterable[_Union[Conflict, _Mapping]]] = ..., questions: _Optional[_Iterable[_Union[Question, _Mapping]]] = ..., fact_terms: _Optional[_Mapping[str, str]] = ...) -> None: ...
+    def __init__(self, request_id: _Optional[str] = ..., outcome: _Optional[_Union[Outcome, str]] = ..., action: _Optional[str] = ..., agency: _Optional[str] = ..., as_of: _Optional[str] = ..., findings: _Optional[_Iterable[_Union[Finding, _Mapping]]] = ..., obligations: _Optional[_Iterable[_Union[Obligation, _Mapping]]] = ..., undecided: _Optional[_Iterable[_Union[Undecided, _Mapping]]] = ..., missing_facts: _Optional[_Iterable[str]] = ..., packs: _Optional[_Iterable[_Union[AppliedPack, _Mapping]]] = ..., rules_applied: _Optional[_Iterable[str]] = ..., ruleset_version: _Optional[str] = ..., warnings: _Optional[_Iterable[str]] = ..., engine_micros: _Optional[int] = ..., total_micros: _Optional[int] = ..., jurisdiction: _Optional[str] = ..., conflicts: _Optional[_Iterable[_Union[Conflict, _Mapping]]] = ..., rules_satisfied: _Optional[_Iterable[str]] = ..., coverage: _Optional[_Iterable[_Union[PackCoverage, _Mapping]]] = ..., questions: _Optional[_Iterable[_Union[Question, _Mapping]]] = ..., fact_terms: _Optional[_Mapping[str, str]] = ...) -> None: ...
 
 class CheckBatchRequest(_message.Message):
     __slots__ = ("requests",)
