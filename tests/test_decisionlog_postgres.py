@@ -52,3 +52,14 @@ def test_verify_detects_tampering(
     with psycopg.connect(postgres_url, autocommit=True) as conn:
         conn.execute(sql)
     assert any(problem in p for p in log.verify())
+
+
+def test_a_probe_writes_a_row_version_and_adds_no_entry(log: DecisionLog, checker: Checker, postgres_url: str) -> None:
+    """What health asks while the log cannot be written (service/logwatch.py)."""
+    record(log, checker, {**LATE, "request_id": "p-1"})
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        before = conn.execute("SELECT xmin::text FROM log_head").fetchone()
+        log.probe()
+        assert conn.execute("SELECT xmin::text FROM log_head").fetchone() != before  # written by a new transaction
+    assert [e.request_id for e in log.page(Filters())] == ["p-1"]
+    assert log.verify() == []

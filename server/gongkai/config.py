@@ -21,7 +21,11 @@ class Settings(BaseModel):
     port: int = Field(default=50051, ge=0, le=65535)
     rules_dir: Path = Field(default_factory=default_rules_dir)
     max_message_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
-    max_batch: int = Field(default=1000, ge=1)  # actions per CheckBatch
+    # Actions per CheckBatch. The largest decision the shipped packs give over the scenario
+    # corpus is 16.5 KB (bench/reply_size.py), so 100 of them fill 1.65 MB of the 4 MiB reply:
+    # 2.5 times to spare (tests/test_edges.py checks the defaults still fit). A reply that
+    # would not fit anyway is refused, whole and before anything is logged.
+    max_batch: int = Field(default=64, ge=1)
     thread_pool: int = Field(default=8, ge=1)
     grace_seconds: float = Field(default=10.0, ge=0)  # in-flight calls finish on SIGTERM
     # Processes serving the port (SO_REUSEPORT), each with its own engine: the engine never
@@ -34,6 +38,9 @@ class Settings(BaseModel):
     # "full": a decision is answered only once its entry is on disk (SQLite synchronous=FULL).
     # "normal": faster; a power cut (not a crash) may lose the last entries (synchronous=NORMAL).
     log_durability: Literal["full", "normal"] = "full"
+    # While the log cannot be written, health is NOT_SERVING and a write that adds no entry
+    # is tried this often; the first that succeeds (or a call's) turns it SERVING again.
+    log_probe_seconds: float = Field(default=5.0, gt=0)
     # Hot reload: every reload_seconds the rules directory's files are compared (names, sizes,
     # mtimes) with the last look and reloaded on a change; 0 turns the watch off. SIGHUP always
     # reloads. A pack that fails to load is refused with its reason logged; the last good
@@ -53,6 +60,10 @@ class Settings(BaseModel):
     # Bearer tokens (``authorization: Bearer <token>``): a YAML file of token SHA-256 digests
     # and the RPCs each may call (gongkai/service/auth.py). None: no authentication. Health is open.
     tokens_file: Path | None = None
+    # Refused calls (no token, an unknown one, an RPC the token may not call) are logged one
+    # WARNING each up to this many per interval; beyond it, counted and summed up in one line.
+    refusal_log_lines: int = Field(default=10, ge=1)
+    refusal_log_seconds: float = Field(default=60.0, gt=0)
     reflection: bool = True  # server reflection, for grpcurl and similar tools
 
     @field_validator("tls_key_file")

@@ -61,6 +61,20 @@ def in_english(request: CheckRequest) -> CheckRequest:
     return request.model_copy(update={"action": action, "facts": facts})
 
 
+ECHO_LIMIT = 60  # characters of a caller's value that an error message or a log line repeats
+
+
+def cut(text: str, limit: int = ECHO_LIMIT) -> str:
+    """At most ``limit`` characters of a caller's text, "…" marking the cut: a status message
+    or a log line never carries more of the input than that (nor outgrows gRPC's trailers)."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def echo(value: object) -> str:
+    """A caller's value, cut and quoted, for a message."""
+    return repr(cut(value if isinstance(value, str) else str(value)))
+
+
 class BadInput(ValueError):
     """Input that cannot be checked; ``field`` names where, for INVALID_ARGUMENT."""
 
@@ -72,7 +86,7 @@ class BadInput(ValueError):
 
 def validation_error(prefix: str, exc: ValidationError) -> BadInput:
     err = exc.errors()[0]
-    where = ".".join([prefix, *(str(p) for p in err["loc"])]).strip(".")
+    where = ".".join([prefix, *(cut(str(p)) for p in err["loc"])]).strip(".")  # a key may be the caller's
     value = err.get("input")
     # a date order names both dates itself; a missing field has no value to show
     shown = (
@@ -106,7 +120,7 @@ class Checker:
         request = in_english(request)
         model = ACTIONS.get(request.action)
         if model is None:
-            raise BadInput("action", f"unknown action kind {request.action[:60]!r}; known: {', '.join(ACTIONS)}")
+            raise BadInput("action", f"unknown action kind {echo(request.action)}; known: {', '.join(ACTIONS)}")
         try:
             typed = model.model_validate(request.facts)
         except ValidationError as exc:
@@ -119,7 +133,7 @@ class Checker:
         if not binding:
             raise BadInput(
                 "agency",
-                f"no rule pack binds {request.agency.name[:60]!r} ({request.agency.division_code}, "
+                f"no rule pack binds {echo(request.agency.name)} ({request.agency.division_code}, "
                 f"{request.agency.kind.value}); known: {known_agencies(self.lawbook.packs)}",
             )
         as_of = request.as_of or typed.action_date() or self._today or dt.date.today()
@@ -389,4 +403,4 @@ def _plain(value: Any) -> Any:
     return value
 
 
-__all__ = ["BadInput", "CheckRequest", "Checker", "Pack", "RuleEngine"]
+__all__ = ["BadInput", "CheckRequest", "Checker", "Pack", "RuleEngine", "cut", "echo"]

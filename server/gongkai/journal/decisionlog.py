@@ -84,6 +84,14 @@ class DecisionLog:
         except Exception as exc:
             raise LogError(f"the decision log could not record: {exc}") from exc
 
+    def probe(self) -> None:
+        """Write to the log without adding an entry; LogError if it cannot be written (the
+        service's health asks this while a failure lasts)."""
+        try:
+            self._store.probe()
+        except Exception as exc:
+            raise LogError(f"the decision log cannot be written: {exc}") from exc
+
     def _mac(self, entry: Entry) -> str:
         return hmac.new(self._keys.chain, entry.content(), hashlib.sha256).hexdigest()
 

@@ -49,6 +49,11 @@ class PostgresStore(Reader):
             conn.execute("UPDATE log_head SET seq = %s, mac = %s WHERE id = 1", (seq, mac))
         return chained
 
+    def probe(self) -> None:
+        """Rewrite the head row as it is: PostgreSQL writes a new row version even so."""
+        with self._pool.connection() as conn, conn.transaction():
+            conn.execute("UPDATE log_head SET seq = seq WHERE id = 1")
+
     def _query(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         with self._pool.connection() as conn:
             return conn.execute(sql, params).fetchall()

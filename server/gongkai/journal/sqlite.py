@@ -95,6 +95,23 @@ class SqliteStore(Reader):
         finally:
             fcntl.flock(self._writer_lock, fcntl.LOCK_UN)
 
+    def probe(self) -> None:
+        """Rewrite the head row as it is, committed as an entry is (the same locks, WAL and
+        sync): REPLACE writes the row even unchanged, where an UPDATE to the same values
+        writes nothing at all."""
+        with self._lock:
+            fcntl.flock(self._writer_lock, fcntl.LOCK_EX)
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    self._db.execute("INSERT OR REPLACE INTO log_head SELECT * FROM log_head")
+                    self._db.execute("COMMIT")
+                except BaseException:
+                    self._db.execute("ROLLBACK")
+                    raise
+            finally:
+                fcntl.flock(self._writer_lock, fcntl.LOCK_UN)
+
     def _query(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
             return self._db.execute(sql, params).fetchall()

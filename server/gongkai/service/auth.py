@@ -15,12 +15,19 @@ may call::
 UNAUTHENTICATED. A known token calling an RPC it is not given: PERMISSION_DENIED. Health is
 open to all (load balancers probe it without credentials); reflection is an RPC like the
 others (``ServerReflectionInfo``). Send tokens over TLS only.
+
+Each refusal is a WARNING, but at most ``refusal_log_lines`` of them per
+``refusal_log_seconds``: anyone can call without a token, and the log must not be theirs to
+fill. The refusals beyond are counted, and the count is logged with the next refusal after
+the interval ("… and 1234 more refused calls …").
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import threading
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -29,6 +36,7 @@ import grpc
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from gongkai.check.checker import cut
 from gongkai.v1 import gongkai_pb2 as pb
 
 log = logging.getLogger(__name__)
@@ -106,11 +114,46 @@ def bearer(metadata: Iterable[tuple[str, Any]] | None) -> str | None:
     return None
 
 
+class Throttle:
+    """At most ``lines`` warnings per ``seconds``; the rest are counted, and the count is
+    logged before the first warning of the next interval."""
+
+    def __init__(
+        self, logger: logging.Logger, lines: int, seconds: float, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._log = logger
+        self._lines = lines
+        self._seconds = seconds
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._started = float("-inf")  # when the current interval began
+        self._logged = 0
+        self._dropped = 0
+
+    def warning(self, message: str, *args: object) -> None:
+        with self._lock:
+            now = self._clock()
+            if now - self._started >= self._seconds:
+                if self._dropped:
+                    self._log.warning(
+                        "… and %d more refused calls in the %g s after the first of them, not logged one by one",
+                        self._dropped,
+                        self._seconds,
+                    )
+                self._started, self._logged, self._dropped = now, 0, 0
+            if self._logged >= self._lines:
+                self._dropped += 1
+                return
+            self._logged += 1
+        self._log.warning(message, *args)
+
+
 class TokenAuth(grpc.ServerInterceptor):
     """Lets a call through only with a token that may call its RPC."""
 
-    def __init__(self, tokens: Tokens) -> None:
+    def __init__(self, tokens: Tokens, log_lines: int = 10, log_seconds: float = 60.0) -> None:
         self._tokens = tokens
+        self._refusals = Throttle(log, log_lines, log_seconds)  # at most log_lines WARNINGs per log_seconds
 
     def intercept_service(
         self,
@@ -124,15 +167,17 @@ class TokenAuth(grpc.ServerInterceptor):
         token = self._tokens.find(presented) if presented else None
         rpc = method.rsplit("/", 1)[-1]
         if token is None:
-            log.warning("refused %s: %s bearer token", method, "an unknown" if presented else "no")
+            self._refusals.warning("refused %s: %s bearer token", cut(method), "an unknown" if presented else "no")
             return _refusal(
                 continuation(details),
                 grpc.StatusCode.UNAUTHENTICATED,
                 "a valid bearer token is required (metadata authorization: Bearer <token>)",
             )
         if not token.may_call(rpc):
-            log.warning("refused %s: token %r may not call it", method, token.name)
-            return _refusal(continuation(details), grpc.StatusCode.PERMISSION_DENIED, f"this token may not call {rpc}")
+            self._refusals.warning("refused %s: token %r may not call it", cut(method), token.name)
+            return _refusal(
+                continuation(details), grpc.StatusCode.PERMISSION_DENIED, f"this token may not call {cut(rpc)}"
+            )
         return continuation(details)
 
 

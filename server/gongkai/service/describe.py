@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from gongkai.check.applicability import Applicability
-from gongkai.check.checker import BadInput
+from gongkai.check.checker import ECHO_LIMIT, BadInput, echo
 from gongkai.engine.compiler import CompiledRule, Lawbook
 from gongkai.facts import ACTIONS
 from gongkai.packs.conditions import render
@@ -57,9 +57,10 @@ class ActionView(BaseModel):
 def rule_view(lawbook: Lawbook, rule_id: str) -> RuleView:
     compiled = lawbook.rules.get(rule_id)
     if compiled is None:
-        near = difflib.get_close_matches(rule_id, lawbook.rules, n=3, cutoff=0.8)
+        # an id longer than a message would echo is no typo of a rule id (and costly to compare)
+        near = difflib.get_close_matches(rule_id, lawbook.rules, n=3, cutoff=0.8) if len(rule_id) <= ECHO_LIMIT else []
         hint = f"; did you mean {', '.join(near)}?" if near else ""
-        raise RuleNotFound(f"no rule {rule_id!r}{hint}")
+        raise RuleNotFound(f"no rule {echo(rule_id)}{hint}")
     return _view(lawbook, compiled)
 
 
@@ -67,9 +68,9 @@ def rule_views(lawbook: Lawbook, pack: str | None = None, action: str | None = N
     """Rules in pack order, filtered; an unknown pack or action kind is BadInput (a typo, not "none")."""
     codes = [p.code for p in lawbook.packs]
     if pack and pack not in codes:
-        raise BadInput("pack", f"unknown pack {pack!r}; known: {', '.join(codes)}")
+        raise BadInput("pack", f"unknown pack {echo(pack)}; known: {', '.join(codes)}")
     if action and action not in ACTIONS:
-        raise BadInput("action", f"unknown action kind {action!r}; known: {', '.join(ACTIONS)}")
+        raise BadInput("action", f"unknown action kind {echo(action)}; known: {', '.join(ACTIONS)}")
     return [
         _view(lawbook, r)
         for r in lawbook.rules.values()

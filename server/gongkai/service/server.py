@@ -1,5 +1,6 @@
 """The gRPC server: Compliance, health and reflection on one port, TLS and tokens if
-configured, a bound on calls in progress, hot reload (SIGHUP, file watch), graceful shutdown."""
+configured, a bound on calls in progress, garbage on the wire refused, health that follows
+the decision log, hot reload (SIGHUP, file watch), graceful shutdown."""
 
 from __future__ import annotations
 
@@ -19,9 +20,11 @@ from gongkai.check.runtime import RulesError, open_rules
 from gongkai.config import Settings
 from gongkai.journal.decisionlog import DecisionLog, open_log
 from gongkai.service.auth import TokenAuth, TokensError, load_tokens
+from gongkai.service.logwatch import LogWatch
 from gongkai.service.reload import Reloader
 from gongkai.service.servicer import ComplianceService
 from gongkai.service.tls import TlsError, read_tls, server_credentials
+from gongkai.service.wire import RejectGarbage
 from gongkai.service.workers import supervise
 from gongkai.v1 import gongkai_pb2 as pb
 from gongkai.v1 import gongkai_pb2_grpc as pb_grpc
@@ -42,11 +45,24 @@ class Endpoint:
     port: int
     health: health.HealthServicer
     compliance: ComplianceService
+    log_probe_seconds: float
+    watch: LogWatch | None = None
+
+    def record_in(self, journal: DecisionLog | None) -> None:
+        """Log every decision in ``journal``; health then follows whether it can be written."""
+        self.compliance.journal = journal
+        if journal is not None:
+            self.watch = LogWatch(self._serving, journal.probe, self.log_probe_seconds)
+            self.compliance.log_written = self.watch.written
 
     def ready(self, checker: Checker) -> None:
         self.compliance.checker = checker
+        self._serving(self.watch is None or self.watch.writable)
+
+    def _serving(self, serving: bool) -> None:
+        status = health_pb2.HealthCheckResponse.SERVING if serving else health_pb2.HealthCheckResponse.NOT_SERVING
         for name in HEALTH:
-            self.health.set(name, health_pb2.HealthCheckResponse.SERVING)
+            self.health.set(name, status)
 
     def current(self) -> Checker | None:
         return self.compliance.checker
@@ -64,9 +80,12 @@ def assemble(settings: Settings) -> Endpoint:
     if tokens is not None and tls is None and settings.host not in LOOPBACK:
         log.warning("bearer tokens without TLS on %s: anyone on the network path can read them", settings.host)
     limit = settings.max_message_bytes
+    interceptors: list[grpc.ServerInterceptor] = [RejectGarbage()]
+    if tokens is not None:  # first: a caller without a token learns nothing, not even of bad bytes
+        interceptors.insert(0, TokenAuth(tokens, settings.refusal_log_lines, settings.refusal_log_seconds))
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=settings.thread_pool, thread_name_prefix="gongkai-rpc"),
-        interceptors=[TokenAuth(tokens)] if tokens is not None else None,
+        interceptors=interceptors,
         # beyond this many calls in progress (running or queued), RESOURCE_EXHAUSTED at once
         maximum_concurrent_rpcs=settings.max_concurrent_rpcs,
         options=[
@@ -91,7 +110,7 @@ def assemble(settings: Settings) -> Endpoint:
         port = server.add_secure_port(address, server_credentials(tls))
     else:
         port = server.add_insecure_port(address)
-    return Endpoint(server, port, health_servicer, compliance)
+    return Endpoint(server, port, health_servicer, compliance, settings.log_probe_seconds)
 
 
 def create_server(
@@ -100,7 +119,7 @@ def create_server(
     """A server ready to start, serving ``checker`` (default: the rules of settings.rules_dir)
     and recording in ``journal`` (default: none; ``serve`` always opens the decision log)."""
     endpoint = assemble(settings)
-    endpoint.compliance.journal = journal
+    endpoint.record_in(journal)
     endpoint.ready(checker or open_rules(settings.rules_dir))
     return endpoint.server, endpoint.port
 
@@ -139,7 +158,7 @@ def serve_process(settings: Settings, checker: Checker | None = None) -> int:
         except Exception as exc:  # the log's file or database
             endpoint.server.stop(None)
             return _cannot_start(f"cannot open the decision log: {' '.join(str(exc).split())}")
-        endpoint.compliance.journal = journal
+        endpoint.record_in(journal)
         endpoint.ready(checker)
         del checker  # the endpoint holds the rules served: a reload can free the old ones
         reloader.start()
@@ -148,6 +167,8 @@ def serve_process(settings: Settings, checker: Checker | None = None) -> int:
             pass
         log.info("shutting down: in-flight calls get up to %ss", settings.grace_seconds)
         reloader.stop()
+        if endpoint.watch is not None:
+            endpoint.watch.stop()
         endpoint.health.enter_graceful_shutdown()  # NOT_SERVING everywhere, for good
         drained = endpoint.server.stop(settings.grace_seconds)
         log.info("draining: new calls are refused")

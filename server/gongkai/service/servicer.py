@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from typing import NoReturn
 
 import grpc
+from google.protobuf.message import Message
 
 from gongkai.check.applicability import Applicability, applicability
-from gongkai.check.checker import BadInput, Checker, CheckRequest
+from gongkai.check.checker import BadInput, Checker, CheckRequest, echo
 from gongkai.check.decision import Decision
 from gongkai.config import Settings
 from gongkai.journal.decisionlog import DecisionLog, Filters, LogError, Record
@@ -57,6 +58,10 @@ def _no_op() -> None:
     return None
 
 
+def _ignore(_: bool) -> None:
+    return None
+
+
 def check_one(checker: Checker, msg: pb.CheckRequest, journal: DecisionLog | None) -> pb.Decision | Problem:
     """Check one request; record the decision (or the rejection) before answering."""
     return check_many(checker, [msg], journal)[0]
@@ -67,21 +72,52 @@ def check_many(
     msgs: Sequence[pb.CheckRequest],
     journal: DecisionLog | None,
     before_each: Callable[[], None] = _no_op,
+    max_reply_bytes: int | None = None,
 ) -> list[pb.Decision | Problem]:
     """Check each request, then record every decision and rejection in one transaction
     (one wait for the disk per batch, not per action), then answer: nothing is answered
-    that is not logged."""
+    that is not logged, and nothing is logged that cannot be answered (ReplyTooLarge)."""
     outcomes = []
     for msg in msgs:
         before_each()
         outcomes.append(_decide(checker, msg))
+    replies = [decision_to_proto(result) if isinstance(result, Decision) else result for _, result in outcomes]
+    if max_reply_bytes is not None and (size := reply_size(replies)) > max_reply_bytes:
+        raise ReplyTooLarge(size, max_reply_bytes)
     if journal is not None:
         try:
             journal.record_many([_record(journal, checker, msg, o) for msg, o in zip(msgs, outcomes, strict=True)])
         except LogError:
-            log.exception("%d decisions not logged (request_id=%r …)", len(msgs), msgs[0].request_id)
+            log.exception("%d decisions not logged (request_id=%s …)", len(msgs), echo(msgs[0].request_id))
             return [UNLOGGED] * len(msgs)
-    return [decision_to_proto(result) if isinstance(result, Decision) else result for _, result in outcomes]
+    return replies
+
+
+class ReplyTooLarge(Exception):
+    """The answer would exceed the message limit: refused before anything is logged, since a
+    reply gRPC cannot send would leave decisions logged that the caller never received."""
+
+    def __init__(self, size: int, limit: int) -> None:
+        super().__init__(
+            f"答复将有 {size} 字节,超过消息上限 {limit} 字节(max_message_bytes):其中的决定均未记录,"
+            f"请分成更小的批次重发 / the reply would be {size} bytes, over the {limit}-byte message limit "
+            "(max_message_bytes): none of its decisions was logged; send smaller batches"
+        )
+        self.size = size
+        self.limit = limit
+
+
+def reply_size(replies: Sequence[pb.Decision | Problem]) -> int:
+    """The bytes of the CheckBatchResponse holding these results, without building it: each
+    result is a length-delimited field (tag 1) holding a length-delimited oneof (tags 1, 2),
+    all tags one byte. A Check's reply (the Decision alone) is a few bytes smaller."""
+    return sum(_field_bytes(_field_bytes(r.to_proto() if isinstance(r, Problem) else r)) for r in replies)
+
+
+def _field_bytes(part: Message | int) -> int:
+    """A length-delimited field with a one-byte tag: tag, length as a varint, the bytes."""
+    size = part if isinstance(part, int) else part.ByteSize()
+    return 1 + (max(size.bit_length(), 1) + 6) // 7 + size
 
 
 def _decide(checker: Checker, msg: pb.CheckRequest) -> tuple[CheckRequest | None, Decision | Problem]:
@@ -91,7 +127,7 @@ def _decide(checker: Checker, msg: pb.CheckRequest) -> tuple[CheckRequest | None
     except BadInput as exc:
         return None, Problem(grpc.StatusCode.INVALID_ARGUMENT, exc.field, exc.message)
     except Exception:  # EngineError or a bug: no answer rather than a wrong one
-        log.exception("check failed (request_id=%r, action=%r)", msg.request_id, msg.action)
+        log.exception("check failed (request_id=%s, action=%s)", echo(msg.request_id), echo(msg.action))
         return None, Problem(grpc.StatusCode.INTERNAL, "", "internal error: the action was not checked")
 
 
@@ -122,6 +158,7 @@ class ComplianceService(pb_grpc.ComplianceServicer):
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._max_batch = settings.max_batch
+        self._max_reply = settings.max_message_bytes
         self._default_deadline = settings.default_deadline_seconds
         self._clock = clock
         self._actions: tuple[str, pb.DescribeActionsResponse] | None = None  # ruleset version → answer
@@ -130,11 +167,17 @@ class ComplianceService(pb_grpc.ComplianceServicer):
         # load: every call is UNAVAILABLE.
         self.checker = checker
         self.journal = journal  # the decision log; None only in tests that do not need one
+        # told whether each write to the log succeeded (health follows it: service/logwatch.py)
+        self.log_written: Callable[[bool], None] = _ignore
 
     def Check(self, request: pb.CheckRequest, context: grpc.ServicerContext) -> pb.Decision:
         checker = self._ready(context)
         self._time_left(context)()
-        result = check_one(checker, request, self.journal)
+        try:
+            (result,) = check_many(checker, [request], self.journal, max_reply_bytes=self._max_reply)
+        except ReplyTooLarge as exc:
+            _abort(context, grpc.StatusCode.RESOURCE_EXHAUSTED, str(exc))
+        self._written([result])
         if isinstance(result, Problem):
             _abort(context, result.code, result.text)
         return result
@@ -148,8 +191,12 @@ class ComplianceService(pb_grpc.ComplianceServicer):
                 f"requests: at most {self._max_batch} actions per batch (got {len(request.requests)})",
             )
         response = pb.CheckBatchResponse()
-        # the time is up: stop checking (before anything is logged or answered)
-        for result in check_many(checker, request.requests, self.journal, self._time_left(context)):
+        try:  # the time is up: stop checking (before anything is logged or answered)
+            results = check_many(checker, request.requests, self.journal, self._time_left(context), self._max_reply)
+        except ReplyTooLarge as exc:
+            _abort(context, grpc.StatusCode.RESOURCE_EXHAUSTED, str(exc))
+        self._written(results)
+        for result in results:
             if isinstance(result, Problem):
                 response.results.add(error=result.to_proto())
             else:
@@ -201,7 +248,7 @@ class ComplianceService(pb_grpc.ComplianceServicer):
     def GetDecision(self, request: pb.GetDecisionRequest, context: grpc.ServicerContext) -> pb.LoggedDecision:
         entry = self._journal(context).get(request.request_id)
         if entry is None:
-            _abort(context, grpc.StatusCode.NOT_FOUND, f"request_id: no decision logged as {request.request_id!r}")
+            _abort(context, grpc.StatusCode.NOT_FOUND, f"request_id: no decision logged as {echo(request.request_id)}")
         return logged_to_proto(entry)
 
     def ListDecisions(
@@ -209,8 +256,15 @@ class ComplianceService(pb_grpc.ComplianceServicer):
     ) -> pb.ListDecisionsResponse:
         journal = self._journal(context)
         size = request.page_size or 100
-        if not 0 < size <= MAX_PAGE or (request.page_token and not request.page_token.isdigit()):
-            _abort(context, grpc.StatusCode.INVALID_ARGUMENT, f"page_size: 1 to {MAX_PAGE}; page_token: as returned")
+        if not 0 < size <= MAX_PAGE:
+            _abort(context, grpc.StatusCode.INVALID_ARGUMENT, f"page_size: 1 to {MAX_PAGE}")
+        after = page_after(request.page_token)
+        if after is None:
+            _abort(
+                context,
+                grpc.StatusCode.INVALID_ARGUMENT,
+                "page_token: 请原样传回上一页的 next_page_token / pass the previous page's next_page_token as it was",
+            )
         if request.outcome and request.outcome not in OUTCOMES:
             _abort(context, grpc.StatusCode.INVALID_ARGUMENT, f"outcome: one of {', '.join(OUTCOMES)}")
         filters = Filters(
@@ -220,9 +274,13 @@ class ComplianceService(pb_grpc.ComplianceServicer):
             since=request.since or None,
             until=request.until or None,
         )
-        entries = journal.page(filters, int(request.page_token or 0), size)
+        entries = journal.page(filters, after, size)
         token = str(entries[-1].seq) if len(entries) == size else ""
         return pb.ListDecisionsResponse(decisions=[logged_to_proto(e) for e in entries], next_page_token=token)
+
+    def _written(self, results: Sequence[pb.Decision | Problem]) -> None:
+        if self.journal is not None and results:  # check_many logs all or none
+            self.log_written(results[0] is not UNLOGGED)
 
     def _journal(self, context: grpc.ServicerContext) -> DecisionLog:
         if self.journal is None:
@@ -252,6 +310,18 @@ class ComplianceService(pb_grpc.ComplianceServicer):
         return require
 
 
+def page_after(token: str) -> int | None:
+    """The sequence number a page token stands for (0: the first page), or None if the token
+    is not one ListDecisions gives: ASCII digits of a 64-bit sequence number, nothing else
+    (``str.isdigit`` alone would let "²" and a 5,000-digit number through to int() and SQL)."""
+    if not token:
+        return 0
+    if len(token) > PAGE_TOKEN_DIGITS or not (token.isascii() and token.isdigit()):
+        return None
+    return int(token)
+
+
+PAGE_TOKEN_DIGITS = 18  # below 10**18: any log's sequence numbers, within SQL's 64-bit integers
 NO_DEADLINE = 1e9  # seconds; gRPC reports about 9.2e18 remaining for a call without a deadline
 
 

@@ -9,11 +9,16 @@ supervisor forwards SIGTERM/SIGINT to every worker and exits when they have all 
 after a clean drain. It forwards SIGHUP too: each worker reloads the rules itself (and, with
 ``reload_seconds``, watches the files itself). If a worker exits on its own, the others are
 stopped and the supervisor exits non-zero, for the service manager to restart the whole.
+
+Workers die with their supervisor: each asks the kernel (Linux ``PR_SET_PDEATHSIG``) for a
+SIGTERM when the supervisor dies, even by SIGKILL, which no handler sees. They drain as on
+any SIGTERM and exit, so a restart binds the port rather than finding orphans holding it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import logging
 import os
 import signal
@@ -32,6 +37,7 @@ from gongkai.service.tls import TlsError, read_tls
 log = logging.getLogger(__name__)
 
 EXIT_CANNOT_START = 2
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 SIGNALS = (signal.SIGTERM, signal.SIGINT)
 FORWARDED = (*SIGNALS, signal.SIGHUP)
 Worker = Callable[[Settings, Checker], int]
@@ -78,6 +84,19 @@ def _preflight(settings: Settings) -> str | None:
     return None
 
 
+def _die_with(supervisor: int) -> None:
+    """In a worker: SIGTERM when the supervisor dies (Linux). If it died before this call,
+    the kernel will never send it: stop now."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
+            log.warning(
+                "worker %d will outlive its supervisor: prctl failed (errno %d)", os.getpid(), ctypes.get_errno()
+            )
+    if os.getppid() != supervisor:
+        os._exit(1)
+
+
 class _Supervisor:
     def __init__(self, settings: Settings, checker: Checker, worker: Worker) -> None:
         self.settings = settings
@@ -103,8 +122,10 @@ class _Supervisor:
     def _fork(self, index: int) -> None:
         # Signals wait until the child has its own handlers (and the parent knows the pid).
         signal.pthread_sigmask(signal.SIG_BLOCK, FORWARDED)
+        supervisor = os.getpid()
         pid = os.fork()
         if pid == 0:
+            _die_with(supervisor)
             for sig in SIGNALS:
                 signal.signal(sig, signal.SIG_DFL)
             signal.signal(signal.SIGHUP, signal.SIG_IGN)  # the worker reloads once it serves

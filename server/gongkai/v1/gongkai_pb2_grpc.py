@@ -94,7 +94,9 @@ class ComplianceServicer:
     def CheckBatch(self, request, context):
         """Check many actions in one call. Each request gets its own result, in request order:
         a Decision, or an error for that request alone. More requests than the server's
-        batch limit is INVALID_ARGUMENT for the whole call.
+        batch limit is INVALID_ARGUMENT for the whole call; a reply that would exceed the
+        server's message limit is RESOURCE_EXHAUSTED for the whole call, and none of its
+        decisions is logged (send smaller batches).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
