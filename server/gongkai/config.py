@@ -20,6 +20,9 @@ class Settings(BaseModel):
     host: str = "127.0.0.1"
     port: int = Field(default=50051, ge=0, le=65535)
     rules_dir: Path = Field(default_factory=default_rules_dir)
+    # Sealed packs (gongkai pack seal): with this Ed25519 public key (PEM), only rules whose
+    # SEAL.sig it verifies are loaded, at start and on reload. None: sealed, unsigned is enough.
+    pack_public_key: Path | None = None
     max_message_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
     max_batch: int = Field(default=1000, ge=1)  # actions per CheckBatch
     thread_pool: int = Field(default=8, ge=1)
