@@ -33,7 +33,7 @@ class Gate:
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s [%(process)d] %(name)s: %(message)s")
     settings = Settings.from_env(host="127.0.0.1", port=int(sys.argv[1]))
-    gate: Any = Gate(open_rules(settings.rules_dir))
+    gate: Any = Gate(open_rules(settings.rules_dir, settings.pack_public_key))
     return serve_process(settings, gate)
 
 

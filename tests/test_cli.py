@@ -24,7 +24,7 @@ from tests.examples import LATE, LATE_RULE, ON_TIME, UNCOVERED, UNREGISTERED, an
 @pytest.fixture(autouse=True)
 def session_rules(monkeypatch: pytest.MonkeyPatch, checker: Checker) -> None:
     """Reuse the session's compiled rules: a durable-rules Host per command would leak."""
-    monkeypatch.setattr(cli_module, "open_rules", lambda rules_dir: checker)
+    monkeypatch.setattr(cli_module, "open_rules", lambda rules_dir, public_key=None: checker)
 
 
 def run(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> Result:
@@ -150,7 +150,7 @@ def test_check_fails_closed_with_exit_4_when_the_engine_fails(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, checker: Checker
 ) -> None:
     broken = Checker(checker.lawbook, BrokenEngine())
-    monkeypatch.setattr(cli_module, "open_rules", lambda rules_dir: broken)
+    monkeypatch.setattr(cli_module, "open_rules", lambda rules_dir, public_key=None: broken)
     result = run("check", write(tmp_path, ON_TIME))
     assert result.exit_code == 4
     assert one_line_error(result).startswith("gongkai: internal error, the action was not checked")

@@ -58,6 +58,9 @@ def test_tightening_a_deadline_lists_the_flipped_scenarios_under_their_clause(re
     lines = out.splitlines()
     assert lines[0] == "gongkai diff HEAD~1 → HEAD"
     assert "changed" in lines[1] and " 0 changed" not in lines[1]
+    # the review loads the edit unsealed, and says so
+    assert "HEAD~1: 已封存 (sealed)" in lines
+    assert any(line.startswith("HEAD: 未封存 (not sealed: QL/pack.yaml: 内容与封存不符") for line in lines)
     clause = lines.index(next(line for line in lines if line.startswith("QL-5-10  第十条")))
     section = []
     for line in lines[clause + 1 :]:

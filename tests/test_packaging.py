@@ -1,4 +1,5 @@
-"""A non-editable install still finds its rule packs: the wheel carries rules/ as gongkai.law."""
+"""A non-editable install still finds its rule packs: the wheel carries rules/ as gongkai.law,
+every file its seal lists included, so an installed service loads them sealed."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ import sys
 import zipfile
 from pathlib import Path
 
+from gongkai.packs.seal import read_law
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_the_wheel_ships_every_pack_catalogue_and_source(tmp_path: Path) -> None:
+def test_the_wheel_ships_every_pack_catalogue_and_source_and_their_seal(tmp_path: Path) -> None:
     subprocess.run(
         [
             sys.executable,
@@ -33,3 +36,11 @@ def test_the_wheel_ships_every_pack_catalogue_and_source(tmp_path: Path) -> None
     expected |= {f"gongkai/law/sources/{p.name}" for p in (ROOT / "rules" / "sources").iterdir()}
     assert expected <= names, sorted(expected - names)[:5]
     assert "gongkai/check/checker.py" in names
+    # the law as installed verifies against its seal: nothing the seal lists was left out
+    # (a new kind of file under rules/ needs its glob in pyproject's package-data)
+    law_files = [n for n in names if n.startswith("gongkai/law/") and not n.endswith("/")]
+    zipfile.ZipFile(wheel).extractall(tmp_path / "installed", members=law_files)
+    law = read_law(tmp_path / "installed" / "gongkai" / "law", sealed=True)
+    shipped = read_law(ROOT / "rules", sealed=True)
+    assert law.seal == shipped.seal and law.seal is not None
+    assert sorted(law.packs) == sorted(shipped.packs)

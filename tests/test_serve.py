@@ -133,7 +133,7 @@ def misspelt_fact(root: Path) -> Path:
 @pytest.mark.parametrize(
     ("make", "message"),
     [
-        (broken_pack, "QL/clauses.yaml: missing"),
+        (broken_pack, "SEAL.yaml: 规则未封存 (not sealed"),
         (misspelt_fact, "QL-5-10.answer-late"),
         (lambda root: root, "no rule pack (<CODE>/pack.yaml) under"),
         (lambda root: root / "absent", "is not a directory"),

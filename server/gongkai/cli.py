@@ -27,6 +27,7 @@ from gongkai.reader.text import UnreadableDocument, decode
 from gongkai.review.conflicts import conflicts_command
 from gongkai.review.diff import diff_command
 from gongkai.review.mutate import mutate_command
+from gongkai.review.packcli import pack_group
 from gongkai.review.report import report_command
 from gongkai.review.trace import trace_command
 from gongkai.service.describe import RuleNotFound, RuleView, rule_view, rule_views
@@ -84,7 +85,7 @@ def settings_or_fail(code: int, **overrides: object) -> Settings:
 def checker_or_fail(rules_dir: Path | None) -> Checker:
     settings = settings_or_fail(EXIT_CANNOT_CHECK, rules_dir=rules_dir)
     try:
-        return open_rules(settings.rules_dir)
+        return open_rules(settings.rules_dir, settings.pack_public_key)
     except RulesError as exc:
         fail(EXIT_CANNOT_CHECK, str(exc))
 
@@ -256,6 +257,7 @@ cli.add_command(log_group)
 cli.add_command(mutate_command)
 cli.add_command(diff_command)
 cli.add_command(report_command)
+cli.add_command(pack_group)
 
 
 def main() -> None:

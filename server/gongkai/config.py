@@ -20,6 +20,9 @@ class Settings(BaseModel):
     host: str = "127.0.0.1"
     port: int = Field(default=50051, ge=0, le=65535)
     rules_dir: Path = Field(default_factory=default_rules_dir)
+    # Sealed packs (gongkai pack seal): with this Ed25519 public key (PEM), only rules whose
+    # SEAL.sig it verifies are loaded, at start and on reload. None: sealed, unsigned is enough.
+    pack_public_key: Path | None = None
     max_message_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
     # Actions per CheckBatch. The largest decision the shipped packs give over the scenario
     # corpus is 16.5 KB (bench/reply_size.py), so 100 of them fill 1.65 MB of the 4 MiB reply:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 
@@ -120,9 +121,14 @@ def safe_load(text: str) -> object:
     return yaml.load(text, Loader=SafeLoader)  # a safe loader, C or Python
 
 
-def load_catalogue(path: Path, sources_dir: Path) -> Catalogue:
-    data = safe_load(path.read_text(encoding="utf-8"))
-    catalogue = Catalogue.model_validate(data)
-    source = (sources_dir / catalogue.document.source).read_text(encoding="utf-8")
-    check_against_source(catalogue, source)
+def parse_catalogue(text: str, source_text: Callable[[str], str]) -> Catalogue:
+    """The catalogue in ``text``, checked against its source (``source_text(file name)``)."""
+    catalogue = Catalogue.model_validate(safe_load(text))
+    check_against_source(catalogue, source_text(catalogue.document.source))
     return catalogue
+
+
+def load_catalogue(path: Path, sources_dir: Path) -> Catalogue:
+    return parse_catalogue(
+        path.read_text(encoding="utf-8"), lambda name: (sources_dir / name).read_text(encoding="utf-8")
+    )

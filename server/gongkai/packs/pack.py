@@ -20,7 +20,8 @@ from typing import TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from gongkai.packs.catalogue import Catalogue, CatalogueError, load_catalogue, safe_load
+from gongkai.packs.catalogue import Catalogue, CatalogueError, parse_catalogue, safe_load
+from gongkai.packs.snapshot import PackError, Snapshot
 
 RULE_ID = r"^[A-Z]{2,3}-[0-9][A-Za-z0-9.\-]*$"
 FACT_NAME = r"^[a-z][a-z0-9_]*$"
@@ -164,15 +165,20 @@ class Pack(Strict):
         return self.meta.code
 
 
-class PackError(ValueError):
-    """A pack that cannot be loaded; the message names the file and the problem."""
-
-
-def _read_yaml(path: Path) -> object:
+def _read_yaml(files: Snapshot, rel: str) -> object:
     try:
-        return safe_load(path.read_text(encoding="utf-8"))
+        return safe_load(files.text(rel))
     except yaml.YAMLError as exc:
-        raise PackError(f"{path}: not valid YAML: {exc}") from exc
+        raise PackError(f"{files.path(rel)}: not valid YAML: {exc}") from exc
+
+
+def _read_part(files: Snapshot, rel: str) -> object:
+    """A rule or differences file: never empty. An emptied file (or one holding only comments)
+    is refused, never read as "no rules" (the seal catches a file cut short at a rule's end)."""
+    data = _read_yaml(files, rel)
+    if data is None:
+        raise PackError(f"{files.path(rel)}: 文件为空 (empty: a rule file is never read as no rules)")
+    return data
 
 
 def _validate(model: type[M], data: object, path: Path) -> M:
@@ -184,25 +190,31 @@ def _validate(model: type[M], data: object, path: Path) -> M:
 
 
 def load_pack(directory: Path, sources: Path) -> Pack:
-    """Load one pack directory; raise PackError naming the file on any problem."""
+    """Load one pack directory from disk; raise PackError naming the file on any problem."""
+    return read_pack(Snapshot.read(directory), Snapshot.read(sources))
+
+
+def read_pack(files: Snapshot, sources: Snapshot) -> Pack:
+    """One pack from a snapshot of its directory and of the sources its catalogue quotes."""
+    names = ["clauses.yaml", "pack.yaml", *files.listing("rules", ".yaml")]
     digest = hashlib.sha256()
-    files = [directory / "clauses.yaml", directory / "pack.yaml"]
-    files += sorted((directory / "rules").glob("*.yaml"))
-    for path in files:
-        if not path.is_file():
-            raise PackError(f"{path}: missing")
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for rel in names:
+        digest.update(rel.rsplit("/", 1)[-1].encode() + b"\0" + files.bytes(rel))
     try:
-        catalogue = load_catalogue(files[0], sources)
+        catalogue = parse_catalogue(files.text(names[0]), sources.text)
     except (CatalogueError, ValidationError) as exc:
-        raise PackError(f"{files[0]}: {exc}") from exc
-    meta = _validate(PackMeta, _read_yaml(files[1]), files[1])
+        raise PackError(f"{files.path(names[0])}: {exc}") from exc
+    except yaml.YAMLError as exc:
+        raise PackError(f"{files.path(names[0])}: not valid YAML: {exc}") from exc
+    meta = _validate(PackMeta, _read_yaml(files, names[1]), files.path(names[1]))
     if meta.code != catalogue.document.code:
-        raise PackError(f"{files[1]}: code {meta.code!r} differs from the catalogue's")
+        raise PackError(f"{files.path(names[1])}: code {meta.code!r} differs from the catalogue's")
     rules: list[Rule] = []
     deadlines: list[Deadline] = []
-    for path in files[2:]:
-        part = _validate(RuleFile, _read_yaml(path) or {}, path)
+    for rel in names[2:]:
+        part = _validate(RuleFile, _read_part(files, rel), files.path(rel))
+        if not part.rules and not part.deadlines:
+            raise PackError(f"{files.path(rel)}: 没有规则也没有期限 (holds no rule and no deadline)")
         rules += part.rules
         deadlines += part.deadlines
     return Pack(
@@ -214,13 +226,31 @@ def load_pack(directory: Path, sources: Path) -> Pack:
     )
 
 
+def pack_directories(files: Snapshot) -> list[str]:
+    """The pack directories of a rules directory: those holding a ``pack.yaml``, sorted."""
+    return [rel.split("/")[0] for rel in files.files if rel.count("/") == 1 and rel.endswith("/pack.yaml")]
+
+
+def read_packs(files: Snapshot) -> dict[str, Pack]:
+    """Every pack of a rules directory's snapshot, by directory, sorted."""
+    sources = files.under("sources")
+    return {d: read_pack(files.under(d), sources) for d in sorted(pack_directories(files))}
+
+
 def load_packs(root: Path) -> list[Pack]:
-    """Every pack under ``root`` (a directory holding ``<CODE>/pack.yaml``), sorted by code."""
-    sources = root / "sources"
-    return [load_pack(p.parent, sources) for p in sorted(root.glob("*/pack.yaml"))]
+    """Every pack under ``root`` (a directory holding ``<CODE>/pack.yaml``), sorted by directory."""
+    return list(read_packs(Snapshot.read(root)).values())
+
+
+DIFFERENCES = "differences.yaml"
+
+
+def read_differences(files: Snapshot) -> list[Difference]:
+    """The declared differences between packs (``differences.yaml``), if the file is there."""
+    if not files.has(DIFFERENCES):
+        return []
+    return _validate(DifferenceFile, _read_part(files, DIFFERENCES), files.path(DIFFERENCES)).differences
 
 
 def load_differences(root: Path) -> list[Difference]:
-    """The declared differences between packs (``differences.yaml``), if any."""
-    path = root / "differences.yaml"
-    return _validate(DifferenceFile, _read_yaml(path) or {}, path).differences if path.is_file() else []
+    return read_differences(Snapshot.read(root))

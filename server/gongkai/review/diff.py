@@ -2,11 +2,13 @@
 
 The rule packs (``rules/``) are taken from git at BASE and at HEAD (the work tree when
 HEAD is not given) with ``git archive``, each compiled and decided by durable-rules; the
-engine code is the one installed. Every scenario's action (the features of the HEAD side)
-and, when given, every request of a JSON-lines corpus exported from the decision log
-(``gongkai log export``) is decided under both. A decision whose outcome, findings,
-undecided rules or obligations change is listed under the clauses it concerns, one line
-each; the command exits 1 on any change unless told the changes are expected.
+engine code is the one installed. Each side is loaded as it is, sealed or not (a change is
+reviewed before it is sealed); the report says whether each matches its seal. Every
+scenario's action (the features of the HEAD side) and, when given, every request of a
+JSON-lines corpus exported from the decision log (``gongkai log export``) is decided under
+both. A decision whose outcome, findings, undecided rules or obligations change is listed
+under the clauses it concerns, one line each; the command exits 1 on any change unless told
+the changes are expected.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from pydantic import ValidationError
 from gongkai.check.checker import BadInput, Checker, CheckRequest
 from gongkai.check.decision import Decision
 from gongkai.check.runtime import RulesError, open_rules
+from gongkai.packs.seal import seal_state
 from gongkai.review import replay
 from gongkai.review.scenarios import read_features
 
@@ -63,8 +66,10 @@ def export_tree(repo: Path, revision: str, subdir: str, dest: Path) -> Path:
 
 
 def load_checker(rules_dir: Path) -> Checker:
+    """The rules as they are at a revision: a change under review is not sealed yet (the
+    report says whether each side is, ``DiffReport.seals``)."""
     try:
-        return open_rules(rules_dir)
+        return open_rules(rules_dir, sealed=False)
     except RulesError as exc:
         raise DiffError(str(exc)) from exc
 
@@ -218,6 +223,7 @@ class DiffReport:
     clause_text: dict[str, str] = field(default_factory=dict)
     rules_added: list[str] = field(default_factory=list)
     rules_removed: list[str] = field(default_factory=list)
+    seals: dict[str, str] = field(default_factory=dict)  # side → whether its rules match their seal
 
     def by_clause(self) -> dict[str, list[Change]]:
         grouped: dict[str, list[Change]] = {}
@@ -232,6 +238,8 @@ class DiffReport:
             f"{self.decided} decisions compared ({self.scenarios} scenarios, {self.corpus} from the corpus): "
             f"{len(self.changes)} changed"
         )
+        for side, state in self.seals.items():
+            yield f"{side}: {state}"
         if self.rules_added:
             yield f"rules added: {', '.join(self.rules_added)}"
         if self.rules_removed:
@@ -268,6 +276,7 @@ def run_diff(
             features = export_tree(repo, head, features_path, Path(tmp) / "head")
         base_checker, head_checker = load_checker(base_rules), load_checker(head_rules)
         report = DiffReport(base, head or "work tree")
+        report.seals = {report.base: seal_state(base_rules), report.head: seal_state(head_rules)}
         items = scenario_items(features, head_checker) if features.is_dir() else []
         report.scenarios = len(items)
         if corpus is not None:
@@ -334,6 +343,7 @@ def diff_command(
             "base": report.base,
             "head": report.head,
             "decided": report.decided,
+            "seals": report.seals,
             "changed": len(report.changes),
             "by_clause": {
                 clause: [{"label": c.label, "details": c.details, "scenario_fails": c.scenario_fails} for c in changes]

@@ -433,7 +433,7 @@ def report_command(out_dir: Path, features_dir: Path, rules_dir: Path | None, mu
     if not features_dir.is_dir():
         raise click.UsageError(f"no features directory at {features_dir}")
     try:
-        checker = open_rules(settings.rules_dir)
+        checker = open_rules(settings.rules_dir, settings.pack_public_key)
     except RulesError as exc:
         raise click.ClickException(str(exc)) from exc
     path = mutants_path or Path("build/mutation.json")

@@ -1,16 +1,17 @@
 """Hot reload of the rule packs, on SIGHUP and (``reload_seconds`` > 0) when their files change.
 
-A reload builds a whole new Checker (``runtime.open_rules``: load, validate, compile, start
-the engine) on the reloader's thread, off the serving path, and installs it with one
-assignment: a call takes the checker once and keeps it to the end, so every decision is made
-by one ruleset, old or new, never a mix. Rules that fail to load are refused with the reason
-logged, and the last good ones keep serving; health is not touched. The replaced engine is
+A reload builds a whole new Checker (``runtime.open_rules``: check the seal, load, validate,
+compile, start the engine) on the reloader's thread, off the serving path, and installs it
+with one assignment: a call takes the checker once and keeps it to the end, so every decision
+is made by one ruleset, old or new, never a mix. Rules that fail to load or do not match their
+seal (a file emptied, cut short, deleted, added or altered; a bad signature) are refused with
+the reason logged, and the last good ones keep serving; health is not touched. The replaced engine is
 freed in the C engine once the last call using it has finished (``DurableEngine.__del__``).
 
 The watch compares, every ``reload_seconds``, each file's name, size, mtime and inode under
-the rules directory with the last look (dot files and ``__pycache__`` aside). A change seen
-while an editor is still writing may load a half-written pack: it is refused, and the next
-look, which sees the finished file as another change, loads it.
+the rules directory with the last look (dot files and ``__pycache__`` aside). An edited file is
+refused until ``gongkai pack seal`` has written the new manifests; the look that sees them
+loads it. A half-written file never matches its seal.
 """
 
 from __future__ import annotations

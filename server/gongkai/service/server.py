@@ -120,7 +120,7 @@ def create_server(
     and recording in ``journal`` (default: none; ``serve`` always opens the decision log)."""
     endpoint = assemble(settings)
     endpoint.record_in(journal)
-    endpoint.ready(checker or open_rules(settings.rules_dir))
+    endpoint.ready(checker or open_rules(settings.rules_dir, settings.pack_public_key))
     return endpoint.server, endpoint.port
 
 
@@ -145,12 +145,18 @@ def serve_process(settings: Settings, checker: Checker | None = None) -> int:
             return _cannot_start(str(exc))
         except RuntimeError as exc:
             return _cannot_start(f"cannot listen on {settings.host}:{settings.port}: {exc}")
-        reloader = Reloader(settings.rules_dir, endpoint.current, endpoint.swap, settings.reload_seconds)
+        reloader = Reloader(
+            settings.rules_dir,
+            endpoint.current,
+            endpoint.swap,
+            settings.reload_seconds,
+            load=lambda rules_dir: open_rules(rules_dir, settings.pack_public_key),
+        )
         signal.signal(signal.SIGHUP, lambda *_: reloader.request())  # one during the load: reloads after it
         endpoint.server.start()  # health answers NOT_SERVING while the rules load
         log.info("listening on %s:%d, loading rules from %s", settings.host, endpoint.port, settings.rules_dir)
         try:
-            checker = checker or open_rules(settings.rules_dir)
+            checker = checker or open_rules(settings.rules_dir, settings.pack_public_key)
             journal = open_log(settings.data_dir, settings.database_url, settings.log_durability)
         except RulesError as exc:
             endpoint.server.stop(None)

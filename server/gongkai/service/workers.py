@@ -50,7 +50,7 @@ def supervise(settings: Settings, worker: Worker) -> int:
         print(f"gongkai: {problem}", file=sys.stderr)
         return EXIT_CANNOT_START
     try:
-        checker = open_rules(settings.rules_dir)
+        checker = open_rules(settings.rules_dir, settings.pack_public_key)
     except RulesError as exc:
         print(f"gongkai: {exc}", file=sys.stderr)
         return EXIT_CANNOT_START
