@@ -1,4 +1,4 @@
-"""The command line: ``gongkai serve``, ``check``, ``rules list|show``, ``trace``.
+"""The command line: ``gongkai serve``, ``check``, ``rules list|show``, ``trace``, ``calendar add|show`` ….
 
 Exit status of ``check``: 0 COMPLIANT, 1 NON_COMPLIANT, 2 INCOMPLETE, 3 bad input, 4 could
 not check (rules unloadable, internal error). Every usage error exits 3 too, so a script
@@ -21,6 +21,7 @@ from gongkai.check.decision import Outcome
 from gongkai.check.runtime import RulesError, open_rules
 from gongkai.config import Settings
 from gongkai.journal.logcli import log_group
+from gongkai.review.calendar import calendar_group
 from gongkai.review.conflicts import conflicts_command
 from gongkai.review.diff import diff_command
 from gongkai.review.mutate import mutate_command
@@ -232,6 +233,7 @@ cli.add_command(log_group)
 cli.add_command(mutate_command)
 cli.add_command(diff_command)
 cli.add_command(report_command)
+cli.add_command(calendar_group)
 
 
 def main() -> None:

@@ -11,7 +11,16 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from gongkai.check.decision import AppliedPack, Decision, Finding, Obligation, ObligationStatus, Outcome, Undecided
+from gongkai.check.decision import (
+    AppliedPack,
+    CalendarSource,
+    Decision,
+    Finding,
+    Obligation,
+    ObligationStatus,
+    Outcome,
+    Undecided,
+)
 from gongkai.engine.compiler import AS_OF_DAY, TRUE, UNKNOWN, CompiledDeadline, CompiledRule, Lawbook
 from gongkai.facts import ACTIONS
 from gongkai.facts.base import EARLIEST, LATEST
@@ -99,11 +108,12 @@ class Checker:
             )
         as_of = request.as_of or typed.action_date() or self._today or dt.date.today()
         in_force = [p for p in binding if _in_force(p.meta.effective_from, p.meta.effective_to, as_of)]
-        calendar = WorkingDayCalendar()
+        calendar = WorkingDayCalendar(self.lawbook.holidays)
         facts = {k: v for k, v in typed.model_dump().items() if v is not None}
         facts[AS_OF_DAY] = as_of.toordinal()
-        apply_derivations(request.action, facts)
-        results = self._deadlines(request.action, in_force, facts, as_of, calendar)
+        with calendar.in_use():  # derivations counting working days use this check's calendar
+            apply_derivations(request.action, facts)
+            results = self._deadlines(request.action, in_force, facts, as_of, calendar)
         vocab = self.lawbook.vocabulary[request.action]
         engine_started = time.perf_counter_ns()
         fired = self.engine.fire(request.action, facts, [p.code for p in binding])
@@ -155,6 +165,11 @@ class Checker:
             rules_applied=[r.id for r in rules],
             ruleset_version=self.lawbook.version,
             warnings=warnings,
+            calendars=[
+                CalendarSource(year=year, source=source)
+                for year in sorted(calendar.sources)
+                for source in sorted(calendar.sources[year])
+            ],
             engine_micros=engine_micros,
             total_micros=(time.perf_counter_ns() - started) // 1000,
         )

@@ -70,6 +70,13 @@ class AppliedPack(BaseModel):
     effective_from: dt.date
 
 
+class CalendarSource(BaseModel):
+    """The holiday calendar that decided the working days of one year the check touched."""
+
+    year: int
+    source: str  # the notice(s) kept as data, e.g. 《国务院办公厅关于2027年部分节假日安排的通知》, or the package
+
+
 class Decision(BaseModel):
     request_id: str
     outcome: Outcome
@@ -86,6 +93,8 @@ class Decision(BaseModel):
     rules_applied: list[str] = Field(default_factory=list)  # every rule in force for this check
     ruleset_version: str
     warnings: list[str] = Field(default_factory=list)
+    # Per year whose working days were counted, the calendar used; a year with none is a warning.
+    calendars: list[CalendarSource] = Field(default_factory=list)
     engine_micros: int = 0
     total_micros: int = 0
 

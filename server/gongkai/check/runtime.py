@@ -1,4 +1,4 @@
-"""Build a ready Checker from a rules directory: load packs, compile, start the engine."""
+"""Build a ready Checker from a rules directory: load packs and calendar, compile, start the engine."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from gongkai.check.checker import Checker
 from gongkai.engine.compiler import CompileError, Lawbook, compile_packs
 from gongkai.engine.durable import DurableEngine, EngineError
 from gongkai.packs.pack import PackError, load_differences, load_packs
+from gongkai.periods.holidays import CalendarError, load_holidays
 
-EXPLAINED = (PackError, CompileError, EngineError)  # their messages name the file or rule
+EXPLAINED = (PackError, CompileError, EngineError, CalendarError)  # their messages name the file or rule
 
 
 class RulesError(RuntimeError):
@@ -17,7 +18,8 @@ class RulesError(RuntimeError):
 
 
 def load_lawbook(rules_dir: Path) -> Lawbook:
-    return compile_packs(load_packs(rules_dir), load_differences(rules_dir))
+    """The packs, their differences and the holiday calendar kept beside them, compiled."""
+    return compile_packs(load_packs(rules_dir), load_differences(rules_dir), load_holidays(rules_dir))
 
 
 def build_checker(rules_dir: Path) -> Checker:

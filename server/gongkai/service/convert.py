@@ -16,7 +16,16 @@ from google.protobuf import struct_pb2
 from pydantic import ValidationError
 
 from gongkai.check.checker import CheckRequest, validation_error
-from gongkai.check.decision import AppliedPack, Decision, Finding, Obligation, ObligationStatus, Outcome, Undecided
+from gongkai.check.decision import (
+    AppliedPack,
+    CalendarSource,
+    Decision,
+    Finding,
+    Obligation,
+    ObligationStatus,
+    Outcome,
+    Undecided,
+)
 from gongkai.journal.decisionlog import Entry
 from gongkai.packs.conflicts import Conflict, ConflictingProvision
 from gongkai.packs.pack import Severity
@@ -117,6 +126,7 @@ def decision_to_proto(decision: Decision) -> pb.Decision:
         rules_applied=d.rules_applied,
         ruleset_version=d.ruleset_version,
         warnings=d.warnings,
+        calendars=[pb.CalendarSource(year=c.year, source=c.source) for c in d.calendars],
         engine_micros=d.engine_micros,
         total_micros=d.total_micros,
         jurisdiction=d.jurisdiction,
@@ -257,6 +267,7 @@ def decision_from_proto(msg: pb.Decision) -> Decision:
         rules_applied=list(msg.rules_applied),
         ruleset_version=msg.ruleset_version,
         warnings=list(msg.warnings),
+        calendars=[CalendarSource(year=c.year, source=c.source) for c in msg.calendars],
         engine_micros=msg.engine_micros,
         total_micros=msg.total_micros,
     )
