@@ -277,12 +277,16 @@ _MARKER = re.compile(r"(?:^|(?<=。))\s*(十[一二]|[一二三四五六七八�
 
 def _items(norm: str) -> Iterator[tuple[int, str]]:
     """(number, text) of each numbered item, in order: from 「一、」 to the next number, to the
-    signature (「国务院办公厅」) or to the end. Numbers out of sequence are text, not items.
+    signature (「国务院办公厅」) or to the end. A number skipped is an item missing; a number
+    already seen (a list inside a sentence) is text.
     Lines are joined without a space: copies wrap lines inside dates (「2月2\\n日」)."""
     starts: list[tuple[int, int, int]] = []  # (number, start of the marker, start of the text)
     for m in _MARKER.finditer(norm):
-        if _ITEM_NUMBERS.index(m.group(1)) == len(starts):
-            starts.append((len(starts) + 1, m.start(), m.end()))
+        number = _ITEM_NUMBERS.index(m.group(1)) + 1
+        if number == len(starts) + 1:
+            starts.append((number, m.start(), m.end()))
+        elif number > len(starts) + 1 and starts:
+            raise NoticeError(f"通知的序号不连续：第{_ITEM_NUMBERS[len(starts) - 1]}项之后是第{m.group(1)}项")
     for i, (number, _, text_start) in enumerate(starts):
         end = starts[i + 1][1] if i + 1 < len(starts) else len(norm)
         text = norm[text_start:end]
@@ -328,7 +332,7 @@ def _read_item(
     if first_date is None:
         if kind is NoticeKind.amendment:
             return None  # 「二、各地区、各部门要抓紧做好……」: not an arrangement
-        raise NoticeError(f"{where}（{head[:20]}）没有可读的日期")
+        raise NoticeError(f"{where}（{'、'.join(festivals) or head[:20]}）没有可读的日期")
     if not festivals:
         if kind is NoticeKind.yearly or not named:
             raise NoticeError(f"{where}（{item[:20]}）没有写明是哪个节日")
@@ -339,7 +343,7 @@ def _read_item(
     body, tail = item[: item.rfind("。") + 1], item[item.rfind("。") + 1 :]
     if _DATE.search(tail) or _CJK.search(tail):
         raise NoticeError(f"{where}在句中中断（「…{item[-24:]}」），原文不完整")
-    sentences = _split_top(body, "。;")[:-1]
+    sentences = re.split(r"[。;]", body)[:-1]  # never inside parentheses: a bracket left open is an error
     context = _Context(year, december_is_last_year=any(m.group(2) == "1" for m in _DATE.finditer(item)))
     reading = _Reading()
     for sentence in sentences:
