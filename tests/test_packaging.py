@@ -31,5 +31,6 @@ def test_the_wheel_ships_every_pack_catalogue_and_source(tmp_path: Path) -> None
     names = set(zipfile.ZipFile(wheel).namelist())
     expected = {f"gongkai/law/{p.relative_to(ROOT / 'rules').as_posix()}" for p in (ROOT / "rules").rglob("*.yaml")}
     expected |= {f"gongkai/law/sources/{p.name}" for p in (ROOT / "rules" / "sources").iterdir()}
+    expected |= {f"gongkai/law/calendar/{p.name}" for p in (ROOT / "rules" / "calendar").iterdir()}  # notice texts
     assert expected <= names, sorted(expected - names)[:5]
     assert "gongkai/check/checker.py" in names
