@@ -15,7 +15,15 @@ from pathlib import Path
 import chinese_calendar
 import pytest
 
-from gongkai.periods.notices import Arrangement, NoticeError, NoticeKind, amend, normalise, read_notice
+from gongkai.periods.notices import (
+    Arrangement,
+    NoticeError,
+    NoticeKind,
+    amend,
+    chinese_number,
+    normalise,
+    read_notice,
+)
 
 NOTICES = Path(__file__).parent / "calendar_notices"
 D = dt.date
@@ -296,3 +304,17 @@ def test_a_text_with_no_arrangement_is_refused(garbage: str) -> None:
 
 def test_normalising_folds_punctuation_script_and_glosses() -> None:
     assert normalise("  春節(jié)：1月1日（週四）放假，共３天。 ") == "春节:1月1日(周四)放假,共3天。"
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [("3", 3), ("三", 3), ("两", 2), ("十", 10), ("十四", 14), ("二十", 20), ("三十一", 31), ("二〇〇六", 2006)],
+)
+def test_chinese_numbers_as_notices_write_them(text: str, number: int) -> None:
+    assert chinese_number(text) == number
+
+
+@pytest.mark.parametrize("text", ["十十", "百", "一百二十三十"])
+def test_a_number_that_cannot_be_read_is_refused(text: str) -> None:
+    with pytest.raises(NoticeError, match="不是可读的数"):
+        chinese_number(text)
