@@ -34,6 +34,7 @@ def test_the_wheel_ships_every_pack_catalogue_and_source_and_their_seal(tmp_path
     names = set(zipfile.ZipFile(wheel).namelist())
     expected = {f"gongkai/law/{p.relative_to(ROOT / 'rules').as_posix()}" for p in (ROOT / "rules").rglob("*.yaml")}
     expected |= {f"gongkai/law/sources/{p.name}" for p in (ROOT / "rules" / "sources").iterdir()}
+    expected |= {f"gongkai/law/calendar/{p.name}" for p in (ROOT / "rules" / "calendar").iterdir()}  # notice texts
     assert expected <= names, sorted(expected - names)[:5]
     assert "gongkai/check/checker.py" in names
     # the law as installed verifies against its seal: nothing the seal lists was left out

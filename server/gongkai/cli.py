@@ -1,4 +1,5 @@
-"""The command line: ``gongkai serve``, ``check``, ``read``, ``rules list|show``, ``trace`` and the review tools.
+"""The command line: ``gongkai serve``, ``check``, ``read``, ``rules list|show``, ``calendar add|show``,
+``pack seal|verify`` and the review tools.
 
 Exit status of ``check``: 0 COMPLIANT, 1 NON_COMPLIANT, 2 INCOMPLETE, 3 bad input, 4 could
 not check (rules unloadable, internal error), 5 NOT_COVERED (no rule in force applies to the
@@ -24,6 +25,7 @@ from gongkai.config import Settings
 from gongkai.journal.logcli import log_group
 from gongkai.reader.document import read as read_document
 from gongkai.reader.text import UnreadableDocument, decode
+from gongkai.review.calendar import calendar_group
 from gongkai.review.conflicts import conflicts_command
 from gongkai.review.diff import diff_command
 from gongkai.review.mutate import mutate_command
@@ -258,6 +260,7 @@ cli.add_command(mutate_command)
 cli.add_command(diff_command)
 cli.add_command(report_command)
 cli.add_command(pack_group)
+cli.add_command(calendar_group)
 
 
 def main() -> None:

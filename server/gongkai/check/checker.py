@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from gongkai.check.decision import (
     AppliedPack,
+    CalendarSource,
     CoverageStatus,
     Decision,
     Finding,
@@ -138,11 +139,12 @@ class Checker:
             )
         as_of = request.as_of or typed.action_date() or self._today or dt.date.today()
         in_force = packs_in_force(binding, as_of)
-        calendar = WorkingDayCalendar()
+        calendar = WorkingDayCalendar(self.lawbook.holidays)
         facts = {k: v for k, v in typed.model_dump().items() if v is not None}
         facts[AS_OF_DAY] = as_of.toordinal()
-        apply_derivations(request.action, facts)
-        results = self._deadlines(request.action, in_force, facts, as_of, calendar)
+        with calendar.in_use():  # derivations counting working days use this check's calendar
+            apply_derivations(request.action, facts)
+            results = self._deadlines(request.action, in_force, facts, as_of, calendar)
         vocab = self.lawbook.vocabulary[request.action]
         engine_started = time.perf_counter_ns()
         fired = self.engine.fire(request.action, facts, [p.code for p in binding])
@@ -216,6 +218,11 @@ class Checker:
             warnings=warnings,
             questions=questions(undecided, vocab),
             fact_terms=fact_terms(named, vocab),
+            calendars=[
+                CalendarSource(year=year, source=source)
+                for year in sorted(calendar.sources)
+                for source in sorted(calendar.sources[year])
+            ],
             engine_micros=engine_micros,
             total_micros=(time.perf_counter_ns() - started) // 1000,
         )

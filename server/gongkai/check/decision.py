@@ -153,6 +153,13 @@ class AppliedPack(BaseModel):
     effective_from: dt.date
 
 
+class CalendarSource(BaseModel):
+    """The holiday calendar that decided the working days of one year the check touched."""
+
+    year: int
+    source: str  # the notice(s) kept as data, e.g. 《国务院办公厅关于2027年部分节假日安排的通知》, or the package
+
+
 class Decision(BaseModel):
     request_id: str
     outcome: Outcome
@@ -176,6 +183,8 @@ class Decision(BaseModel):
     warnings: list[str] = Field(default_factory=list)
     questions: list[Question] = Field(default_factory=list)  # INCOMPLETE: what to ask, most useful first
     fact_terms: dict[str, str] = Field(default_factory=dict)  # every fact the decision names → its Chinese term
+    # Per year whose working days were counted, the calendar used; a year with none is a warning.
+    calendars: list[CalendarSource] = Field(default_factory=list)
     engine_micros: int = 0
     total_micros: int = 0
 

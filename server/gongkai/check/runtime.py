@@ -1,4 +1,4 @@
-"""Build a ready Checker from a rules directory: load packs, compile, start the engine."""
+"""Build a ready Checker from a rules directory: load packs and calendar, compile, start the engine."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from gongkai.engine.compiler import CompileError, Lawbook, compile_packs
 from gongkai.engine.durable import DurableEngine, EngineError
 from gongkai.packs.seal import read_law
 from gongkai.packs.snapshot import PackError
+from gongkai.periods.holidays import CalendarError, load_holidays
 
-EXPLAINED = (PackError, CompileError, EngineError)  # their messages name the file or rule
+EXPLAINED = (PackError, CompileError, EngineError, CalendarError)  # their messages name the file or rule
 
 
 class RulesError(RuntimeError):
@@ -18,10 +19,11 @@ class RulesError(RuntimeError):
 
 
 def load_lawbook(rules_dir: Path, *, sealed: bool = False, public_key: Path | None = None) -> Lawbook:
-    """Load and compile. Unsealed by default: the review tools (trace, mutate, diff) read rules
-    as they are being edited; what serves goes through ``open_rules``, which requires the seal."""
+    """Load and compile the packs, their differences and the holiday calendar kept beside them.
+    Unsealed by default: the review tools (trace, mutate, diff) read rules as they are being
+    edited; what serves goes through ``open_rules``, which requires the seal."""
     law = read_law(rules_dir, sealed=sealed, public_key=public_key)
-    return compile_packs(list(law.packs.values()), law.differences)
+    return compile_packs(list(law.packs.values()), law.differences, load_holidays(rules_dir, law.files))
 
 
 def build_checker(rules_dir: Path, *, sealed: bool = False, public_key: Path | None = None) -> Checker:

@@ -32,6 +32,7 @@ from gongkai.packs.jurisdiction import AgencyKind
 from gongkai.packs.pack import Deadline, Difference, Pack, Parameter, Rule
 from gongkai.packs.vocabulary import SCALARS, FactInfo, FactType, model_vocabulary
 from gongkai.periods.derive import REGISTRY as DERIVATIONS
+from gongkai.periods.holidays import NO_DATA, HolidayData
 
 Json = dict[str, Any]
 OPS = {"<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte", "!=": "$neq"}
@@ -91,6 +92,7 @@ class Lawbook:
     deadlines: dict[str, list[CompiledDeadline]] = field(default_factory=dict)
     parameter_actions: dict[tuple[str, str], set[str]] = field(default_factory=dict)  # (pack, name) → actions
     differences: list[Difference] = field(default_factory=list)
+    holidays: HolidayData = NO_DATA  # the holiday notices kept beside the packs (rules/calendar)
     version: str = ""
 
     @property
@@ -161,9 +163,11 @@ def vocabulary_for(action: str) -> dict[str, FactInfo]:
     return vocab
 
 
-def compile_packs(packs: list[Pack], differences: list[Difference] | None = None) -> Lawbook:
+def compile_packs(
+    packs: list[Pack], differences: list[Difference] | None = None, holidays: HolidayData = NO_DATA
+) -> Lawbook:
     vocabulary = {action: vocabulary_for(action) for action in ACTIONS}
-    book = Lawbook(packs=packs, vocabulary=vocabulary, rules={}, differences=differences or [])
+    book = Lawbook(packs=packs, vocabulary=vocabulary, rules={}, differences=differences or [], holidays=holidays)
     clause_ids = {cl.id for p in packs for cl in p.catalogue.clauses}
     for difference in book.differences:
         where = f"difference {difference.id}"
@@ -205,7 +209,8 @@ def compile_packs(packs: list[Pack], differences: list[Difference] | None = None
             keys[0] = rule_id
     for key in list(parsed):
         _compile_rule(book, key, parsed, versions, ())
-    digest = hashlib.sha256(b"".join(p.version.encode() for p in packs))
+    # The calendar decides deadlines as much as the rules do: a new year's notice is a new ruleset.
+    digest = hashlib.sha256(b"".join(p.version.encode() for p in packs) + holidays.digest.encode())
     book.version = digest.hexdigest()[:16]
     return book
 

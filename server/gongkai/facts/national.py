@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from gongkai.facts.base import COUNT, fact
 from gongkai.packs.vocabulary import Choice
 from gongkai.periods.derive import derivation
-from gongkai.periods.workdays import WorkingDayCalendar
+from gongkai.periods.workdays import current_calendar
 
 PUBLISH = ("publish_information",)
 REQUEST = ("answer_request",)
@@ -438,14 +438,14 @@ def _third_party_wait(received_on: dt.date, answered_on: dt.date) -> int:
     """Working days from the third party's receipt (not counted) to the answer (counted).
 
     Compared with the pack's 15 working days (第三十二条): a decision made without the third
-    party's opinion while its period still runs pre-empts the opinion. Years the calendar
-    package does not cover are counted Monday to Friday (the deadlines warn of that). Waits
+    party's opinion while its period still runs pre-empts the opinion. Counted by the check's
+    calendar; years no calendar covers are counted Monday to Friday (the decision warns of that). Waits
     longer than ten years are counted over their first ten years only (thousands of working
     days: far beyond any period), so an absurd date costs no more than that.
     """
     end = answered_on if answered_on - received_on <= MAX_WAIT else received_on + MAX_WAIT
     end = min(end, dt.date.max - dt.timedelta(days=1))  # workdays.count steps past its last day
-    return WorkingDayCalendar().count(received_on, end)
+    return current_calendar().count(received_on, end)
 
 
 @derivation("declined_as_unreasonable", "已告知申请人不予处理", REQUEST, ("declined_on",), bool, partial=True)

@@ -118,6 +118,7 @@ class Law:
     seal: SetManifest | None = None
     signed_by: str | None = None  # the key id that verified the signature
     sealed_files: int = 0  # how many files the seal lists, manifests aside
+    files: Snapshot | None = None  # the directory as read (and checked): other data loads from these bytes
 
 
 # --- keys ----------------------------------------------------------------------------
@@ -247,13 +248,13 @@ def read_law(root: Path, *, sealed: bool = True, public_key: Path | None = None)
     key = load_public_key(public_key) if public_key is not None else None
     files = Snapshot.read(root)
     if not sealed:
-        return Law(read_packs(files), read_differences(files))
+        return Law(read_packs(files), read_differences(files), files=files)
     if not files.has(MANIFEST):
         raise SealError(f"{MANIFEST}: 规则未封存 (not sealed: no {MANIFEST}; run `gongkai pack seal`)")
     signed_by = _check_signature(files, key) if key is not None else None
     top, manifests = _check_files(files)
     sealed_files = len(top.files) + sum(len(m.files) for m in manifests.values())
-    law = Law(read_packs(files), read_differences(files), top, signed_by, sealed_files)
+    law = Law(read_packs(files), read_differences(files), top, signed_by, sealed_files, files)
     _check_counts(law, top, manifests)
     return law
 

@@ -19,6 +19,7 @@ from gongkai.check.applicability import Applicability
 from gongkai.check.checker import BadInput, CheckRequest, validation_error
 from gongkai.check.decision import (
     AppliedPack,
+    CalendarSource,
     CoverageStatus,
     Decision,
     Finding,
@@ -139,6 +140,7 @@ def decision_to_proto(decision: Decision) -> pb.Decision:
         rules_satisfied=d.rules_satisfied,
         ruleset_version=d.ruleset_version,
         warnings=d.warnings,
+        calendars=[pb.CalendarSource(year=c.year, source=c.source) for c in d.calendars],
         engine_micros=d.engine_micros,
         total_micros=d.total_micros,
         jurisdiction=d.jurisdiction,
@@ -325,6 +327,7 @@ def decision_from_proto(msg: pb.Decision) -> Decision:
         ],
         ruleset_version=msg.ruleset_version,
         warnings=list(msg.warnings),
+        calendars=[CalendarSource(year=c.year, source=c.source) for c in msg.calendars],
         engine_micros=msg.engine_micros,
         total_micros=msg.total_micros,
     )

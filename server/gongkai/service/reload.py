@@ -1,4 +1,5 @@
-"""Hot reload of the rule packs, on SIGHUP and (``reload_seconds`` > 0) when their files change.
+"""Hot reload of the rule packs and the holiday calendar beside them (``rules/calendar``), on
+SIGHUP and (``reload_seconds`` > 0) when their files change.
 
 A reload builds a whole new Checker (``runtime.open_rules``: check the seal, load, validate,
 compile, start the engine) on the reloader's thread, off the serving path, and installs it

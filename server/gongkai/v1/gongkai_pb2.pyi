@@ -223,7 +223,7 @@ class Conflict(_message.Message):
     def __init__(self, topic: _Optional[str] = ..., title: _Optional[str] = ..., provisions: _Optional[_Iterable[_Union[ConflictingProvision, _Mapping]]] = ..., stricter: _Optional[str] = ..., note: _Optional[str] = ...) -> None: ...
 
 class Decision(_message.Message):
-    __slots__ = ("request_id", "outcome", "action", "agency", "as_of", "findings", "obligations", "undecided", "missing_facts", "packs", "rules_applied", "ruleset_version", "warnings", "engine_micros", "total_micros", "jurisdiction", "conflicts", "rules_satisfied", "coverage", "questions", "fact_terms")
+    __slots__ = ("request_id", "outcome", "action", "agency", "as_of", "findings", "obligations", "undecided", "missing_facts", "packs", "rules_applied", "ruleset_version", "warnings", "engine_micros", "total_micros", "jurisdiction", "conflicts", "rules_satisfied", "coverage", "questions", "fact_terms", "calendars")
     class FactTermsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -252,6 +252,7 @@ class Decision(_message.Message):
     COVERAGE_FIELD_NUMBER: _ClassVar[int]
     QUESTIONS_FIELD_NUMBER: _ClassVar[int]
     FACT_TERMS_FIELD_NUMBER: _ClassVar[int]
+    CALENDARS_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     outcome: Outcome
     action: str
@@ -273,7 +274,16 @@ class Decision(_message.Message):
     coverage: _containers.RepeatedCompositeFieldContainer[PackCoverage]
     questions: _containers.RepeatedCompositeFieldContainer[Question]
     fact_terms: _containers.ScalarMap[str, str]
-    def __init__(self, request_id: _Optional[str] = ..., outcome: _Optional[_Union[Outcome, str]] = ..., action: _Optional[str] = ..., agency: _Optional[str] = ..., as_of: _Optional[str] = ..., findings: _Optional[_Iterable[_Union[Finding, _Mapping]]] = ..., obligations: _Optional[_Iterable[_Union[Obligation, _Mapping]]] = ..., undecided: _Optional[_Iterable[_Union[Undecided, _Mapping]]] = ..., missing_facts: _Optional[_Iterable[str]] = ..., packs: _Optional[_Iterable[_Union[AppliedPack, _Mapping]]] = ..., rules_applied: _Optional[_Iterable[str]] = ..., ruleset_version: _Optional[str] = ..., warnings: _Optional[_Iterable[str]] = ..., engine_micros: _Optional[int] = ..., total_micros: _Optional[int] = ..., jurisdiction: _Optional[str] = ..., conflicts: _Optional[_Iterable[_Union[Conflict, _Mapping]]] = ..., rules_satisfied: _Optional[_Iterable[str]] = ..., coverage: _Optional[_Iterable[_Union[PackCoverage, _Mapping]]] = ..., questions: _Optional[_Iterable[_Union[Question, _Mapping]]] = ..., fact_terms: _Optional[_Mapping[str, str]] = ...) -> None: ...
+    calendars: _containers.RepeatedCompositeFieldContainer[CalendarSource]
+    def __init__(self, request_id: _Optional[str] = ..., outcome: _Optional[_Union[Outcome, str]] = ..., action: _Optional[str] = ..., agency: _Optional[str] = ..., as_of: _Optional[str] = ..., findings: _Optional[_Iterable[_Union[Finding, _Mapping]]] = ..., obligations: _Optional[_Iterable[_Union[Obligation, _Mapping]]] = ..., undecided: _Optional[_Iterable[_Union[Undecided, _Mapping]]] = ..., missing_facts: _Optional[_Iterable[str]] = ..., packs: _Optional[_Iterable[_Union[AppliedPack, _Mapping]]] = ..., rules_applied: _Optional[_Iterable[str]] = ..., ruleset_version: _Optional[str] = ..., warnings: _Optional[_Iterable[str]] = ..., engine_micros: _Optional[int] = ..., total_micros: _Optional[int] = ..., jurisdiction: _Optional[str] = ..., conflicts: _Optional[_Iterable[_Union[Conflict, _Mapping]]] = ..., rules_satisfied: _Optional[_Iterable[str]] = ..., coverage: _Optional[_Iterable[_Union[PackCoverage, _Mapping]]] = ..., questions: _Optional[_Iterable[_Union[Question, _Mapping]]] = ..., fact_terms: _Optional[_Mapping[str, str]] = ..., calendars: _Optional[_Iterable[_Union[CalendarSource, _Mapping]]] = ...) -> None: ...
+
+class CalendarSource(_message.Message):
+    __slots__ = ("year", "source")
+    YEAR_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    year: int
+    source: str
+    def __init__(self, year: _Optional[int] = ..., source: _Optional[str] = ...) -> None: ...
 
 class CheckBatchRequest(_message.Message):
     __slots__ = ("requests",)
