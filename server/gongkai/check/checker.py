@@ -12,6 +12,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from gongkai.check.decision import AppliedPack, Decision, Finding, Obligation, ObligationStatus, Outcome, Undecided
+from gongkai.check.invalid import BadInput, validation_error
 from gongkai.engine.compiler import AS_OF_DAY, TRUE, UNKNOWN, CompiledDeadline, CompiledRule, Lawbook
 from gongkai.facts import ACTIONS
 from gongkai.facts.base import EARLIEST, LATEST
@@ -40,23 +41,6 @@ class CheckRequest(BaseModel):
         return value
 
 
-class BadInput(ValueError):
-    """Input that cannot be checked; ``field`` names where, for INVALID_ARGUMENT."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
-
-
-def validation_error(prefix: str, exc: ValidationError) -> BadInput:
-    err = exc.errors()[0]
-    where = ".".join([prefix, *(str(p) for p in err["loc"])]).strip(".")
-    value = err.get("input")
-    shown = f" (got {value!r:.60})" if err["type"] != "missing" and not isinstance(value, dict) else ""
-    return BadInput(where, f"{err['msg'].lower()}{shown}")
-
-
 class RuleEngine(Protocol):
     """Decides compiled conditions: returns the engine rule names (``<id>#T``/``#U``) that hold."""
 
@@ -81,15 +65,17 @@ class Checker:
         started = time.perf_counter_ns()
         model = ACTIONS.get(request.action)
         if model is None:
-            raise BadInput("action", f"unknown action kind {request.action[:60]!r}; known: {', '.join(ACTIONS)}")
+            known = ", ".join(ACTIONS)
+            raise BadInput("action", f"未知的行为类型 / unknown action kind; known: {known}", "unknown_action")
         try:
             typed = model.model_validate(request.facts)
         except ValidationError as exc:
             raise validation_error("facts", exc) from exc
         try:
             jurisdiction = division_path(request.agency.division_code)
-        except UnknownDivision as exc:
-            raise BadInput("agency.division_code", str(exc)) from exc
+        except UnknownDivision as exc:  # its text repeats the code: say what is expected instead
+            message = "不是 GB/T 2260 行政区划代码 / not a GB/T 2260 division code (e.g. 350423 for 清流县)"
+            raise BadInput("agency.division_code", message, "unknown_division") from exc
         binding = self._binding_packs(request.agency)
         if not binding:
             raise BadInput(
@@ -285,4 +271,4 @@ def _plain(value: Any) -> Any:
     return value
 
 
-__all__ = ["BadInput", "CheckRequest", "Checker", "Pack", "RuleEngine"]
+__all__ = ["BadInput", "CheckRequest", "Checker", "Pack", "RuleEngine", "validation_error"]

@@ -16,7 +16,7 @@ import grpc
 from gongkai.check.checker import BadInput, Checker, CheckRequest
 from gongkai.check.decision import Decision
 from gongkai.config import Settings
-from gongkai.journal.decisionlog import DecisionLog, Filters, LogError, Record
+from gongkai.journal.decisionlog import DecisionLog, Filters, LogError, Logged, Record, Refused, Replayed
 from gongkai.service.convert import (
     action_to_proto,
     check_request_from_proto,
@@ -39,7 +39,8 @@ class Problem:
 
     code: grpc.StatusCode
     field: str  # empty when no field is at fault
-    message: str
+    message: str  # never repeats the input (check.invalid)
+    kind: str = ""  # the error kind, for the log
 
     @property
     def text(self) -> str:
@@ -71,13 +72,26 @@ def check_many(
     for msg in msgs:
         before_each()
         outcomes.append(_decide(checker, msg))
+    logged: list[Logged | None] = [None] * len(msgs)
     if journal is not None:
         try:
-            journal.record_many([_record(journal, checker, msg, o) for msg, o in zip(msgs, outcomes, strict=True)])
+            logged = journal.record_many(  # type: ignore[assignment]
+                [_record(journal, checker, msg, o) for msg, o in zip(msgs, outcomes, strict=True)]
+            )
         except LogError:
-            log.exception("%d decisions not logged (request_id=%r …)", len(msgs), msgs[0].request_id)
+            log.exception("%d decisions not logged (request_id=%.100r …)", len(msgs), msgs[0].request_id)
             return [UNLOGGED] * len(msgs)
-    return [decision_to_proto(result) if isinstance(result, Decision) else result for _, result in outcomes]
+    return [_answer(result, entry) for (_, result), entry in zip(outcomes, logged, strict=True)]
+
+
+def _answer(result: Decision | Problem, logged: Logged | None) -> pb.Decision | Problem:
+    """A request id already held (journal/decisionlog.py): the same request gets the decision
+    logged then, a different one ALREADY_EXISTS."""
+    if isinstance(logged, Replayed):
+        return decision_to_proto(logged.answer())
+    if isinstance(logged, Refused):
+        return Problem(grpc.StatusCode.ALREADY_EXISTS, logged.error.field, logged.error.message, logged.error.kind)
+    return decision_to_proto(result) if isinstance(result, Decision) else result
 
 
 def _decide(checker: Checker, msg: pb.CheckRequest) -> tuple[CheckRequest | None, Decision | Problem]:
@@ -85,9 +99,9 @@ def _decide(checker: Checker, msg: pb.CheckRequest) -> tuple[CheckRequest | None
         request = check_request_from_proto(msg)
         return request, checker.check(request)
     except BadInput as exc:
-        return None, Problem(grpc.StatusCode.INVALID_ARGUMENT, exc.field, exc.message)
+        return None, Problem(grpc.StatusCode.INVALID_ARGUMENT, exc.field, exc.message, exc.kind)
     except Exception:  # EngineError or a bug: no answer rather than a wrong one
-        log.exception("check failed (request_id=%r, action=%r)", msg.request_id, msg.action)
+        log.exception("check failed (request_id=%.100r, action=%.100r)", msg.request_id, msg.action)
         return None, Problem(grpc.StatusCode.INTERNAL, "", "internal error: the action was not checked")
 
 
@@ -101,7 +115,7 @@ def _record(
     if isinstance(result, Decision):
         return journal.decision_record(request, result)
     return journal.rejection_record(
-        request_data(msg), checker.lawbook.version, result.code.name, result.field, result.message
+        request_data(msg), checker.lawbook.version, result.code.name, result.field, result.message, result.kind
     )
 
 
