@@ -201,6 +201,37 @@ def _hashed(value: Any, key: bytes) -> Any:
     return None if value is None else pseudonym(value, key)
 
 
+def rejection_bound() -> int:
+    """The most bytes of text a rejected entry holds, whatever was sent: its request summary,
+    its error, and the header fields taken from the request (the id, agency, division code and
+    action). Every part is a value its schema bounds, or a keyed hash, or a count, so this is
+    a hard bound; the fixed-size fields (time, outcome, ruleset version, MACs, digest) add
+    about 300 bytes. tests/test_decisionlog.py sends the worst cases it can against it."""
+    char = 6  # bytes one character can take in JSON: \u0001
+    hashed = PSEUDONYM + 2
+
+    def item(name: str, value: int) -> int:  # "name":value,
+        return len(name) + 4 + value
+
+    longest = max(len(n) for n in known_names())
+    facts = max(sum(item(n, max(MAX_CLEAR + 2, hashed)) for n in model.model_fields) for model in ACTIONS.values())
+    facts += MAX_EXTRA * item("", max(longest + 2, hashed) + hashed)
+    kinds = max(len(k.value) for k in Agency.model_fields["kind"].annotation)  # type: ignore[union-attr]
+    agency = (
+        item("name", max(200 * char + 2, hashed))
+        + item("division_code", max(8, hashed))
+        + item("kind", max(kinds + 2, hashed))
+    )
+    action = max(max(len(a) for a in ACTIONS) + 2, hashed)
+    request_id = max(100 * char + 2, hashed)
+    request = 2 + item("request_id", request_id) + item("action", action) + item("as_of", max(12, hashed))
+    request += item("agency", 2 + agency) + item("facts", 2 + facts) + 2 * item("unknown_fields", 20)
+    error = 2 + item("code", 40) + item("field", MAX_PATH * (PSEUDONYM + 1) + 3) + item("kind", 66)
+    error += item("message", MAX_MESSAGE * char + 2)
+    header = request_id + 200 * 4 + max(6, PSEUDONYM) + action  # id, agency, division code, action
+    return request + error + header
+
+
 def safe_path(field: str, key: bytes) -> str:
     """A field path for the log: names of ours and list indices as they are, any other part
     (a misspelt fact's name, a key that is itself a phone number) hashed; at most MAX_PATH parts."""

@@ -132,6 +132,7 @@ class ComplianceService(pb_grpc.ComplianceServicer):
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._max_batch = settings.max_batch
+        self._max_reply = settings.max_message_bytes - 1024  # room for the page token and framing
         self._default_deadline = settings.default_deadline_seconds
         self._clock = clock
         self._actions: tuple[str, pb.DescribeActionsResponse] | None = None  # ruleset version → answer
@@ -213,8 +214,16 @@ class ComplianceService(pb_grpc.ComplianceServicer):
             until=request.until or None,
         )
         entries = journal.page(filters, int(request.page_token or 0), size)
-        token = str(entries[-1].seq) if len(entries) == size else ""
-        return pb.ListDecisionsResponse(decisions=[logged_to_proto(e) for e in entries], next_page_token=token)
+        page: list[pb.LoggedDecision] = []
+        used = 0
+        for entry in entries:  # a page ends early rather than outgrow the reply limit
+            logged = logged_to_proto(entry)
+            used += logged.ByteSize() + 8  # and its field's tag and length
+            if page and used > self._max_reply:
+                break
+            page.append(logged)
+        more = len(page) < len(entries) or len(entries) == size
+        return pb.ListDecisionsResponse(decisions=page, next_page_token=str(page[-1].seq) if page and more else "")
 
     def _journal(self, context: grpc.ServicerContext) -> DecisionLog:
         if self.journal is None:
