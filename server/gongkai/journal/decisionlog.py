@@ -373,8 +373,9 @@ class DecisionLog:
         """The signed head, for a system outside the database to keep. LogError if the head
         does not verify (a checkpoint must not vouch for a log already cut)."""
         head = self._store.head()
-        last = self._store.entry_at(head.seq) if head.seq else None
-        if head.seq and not (self._sealed(head) and self._made_by_key(last) and last and last.mac == head.mac):
+        last = self._store.entry_at(head.seq)
+        vouched = self._sealed(head) and last is not None and last.mac == head.mac and self._made_by_key(last)
+        if head.seq and not vouched:
             raise LogError("日志头部校验失败 / the log's head does not verify: run gongkai log verify first")
         time = _now()
         return Checkpoint(head.seq, head.mac, time, self._sign(head.seq, head.mac, time))

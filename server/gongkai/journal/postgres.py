@@ -7,7 +7,18 @@ from typing import Any
 import psycopg
 from psycopg_pool import ConnectionPool
 
-from gongkai.journal.store import COLUMNS, GENESIS, N_COLUMNS, Chained, Held, Placing, Reader, Seal, place
+from gongkai.journal.store import (
+    ADDED_COLUMNS,
+    COLUMNS,
+    GENESIS,
+    N_COLUMNS,
+    Chained,
+    Held,
+    Placing,
+    Reader,
+    Seal,
+    place,
+)
 
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS decisions (
@@ -15,12 +26,10 @@ CREATE TABLE IF NOT EXISTS decisions (
     agency TEXT NOT NULL, division_code TEXT NOT NULL, action TEXT NOT NULL, outcome TEXT NOT NULL,
     ruleset_version TEXT NOT NULL, request TEXT NOT NULL, decision TEXT, error TEXT,
     prev_mac TEXT NOT NULL, mac TEXT NOT NULL, request_digest TEXT);
-ALTER TABLE decisions ADD COLUMN IF NOT EXISTS request_digest TEXT;
 CREATE INDEX IF NOT EXISTS decisions_request_id ON decisions (request_id);
 CREATE INDEX IF NOT EXISTS decisions_recorded_at ON decisions (recorded_at);
 CREATE TABLE IF NOT EXISTS log_head (
     id INTEGER PRIMARY KEY CHECK (id = 1), seq BIGINT NOT NULL, mac TEXT NOT NULL, head_mac TEXT);
-ALTER TABLE log_head ADD COLUMN IF NOT EXISTS head_mac TEXT;
 INSERT INTO log_head (id, seq, mac) VALUES (1, 0, '{GENESIS}') ON CONFLICT (id) DO NOTHING;
 """
 
@@ -33,6 +42,13 @@ class PostgresStore(Reader):
         with self._pool.connection() as conn:
             conn.execute("SELECT pg_advisory_xact_lock(4242)")  # replicas creating the schema at once
             conn.execute(SCHEMA)
+            for table, column in ADDED_COLUMNS:  # an older log: ALTER only when missing (it locks the table)
+                found = (
+                    "SELECT 1 FROM information_schema.columns"
+                    " WHERE table_schema = current_schema() AND table_name = %s AND column_name = %s"
+                )
+                if not conn.execute(found, (table, column)).fetchone():
+                    conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} TEXT")
 
     def append_many(self, placings: list[Placing], seal: Seal) -> list[Chained | Held]:
         with self._pool.connection() as conn, conn.transaction():

@@ -10,7 +10,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gongkai.journal.store import COLUMNS, GENESIS, N_COLUMNS, Chained, Held, Placing, Reader, Seal, place
+from gongkai.journal.store import (
+    ADDED_COLUMNS,
+    COLUMNS,
+    GENESIS,
+    N_COLUMNS,
+    Chained,
+    Held,
+    Placing,
+    Reader,
+    Seal,
+    place,
+)
 
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS decisions (
@@ -24,8 +35,6 @@ CREATE TABLE IF NOT EXISTS log_head (
     id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL, mac TEXT NOT NULL, head_mac TEXT);
 INSERT INTO log_head (id, seq, mac) SELECT 1, 0, '{GENESIS}' WHERE NOT EXISTS (SELECT 1 FROM log_head);
 """
-# Columns added since the first release: (table, column) for ALTER TABLE on an older log.
-ADDED = (("decisions", "request_digest"), ("log_head", "head_mac"))
 
 
 @dataclass
@@ -62,8 +71,8 @@ class SqliteStore(Reader):
         self._migrate()
 
     def _missing(self) -> list[tuple[str, str]]:
-        columns = {t: {row[1] for row in self._db.execute(f"PRAGMA table_info({t})")} for t, _ in ADDED}
-        return [(table, column) for table, column in ADDED if column not in columns[table]]
+        columns = {t: {row[1] for row in self._db.execute(f"PRAGMA table_info({t})")} for t, _ in ADDED_COLUMNS}
+        return [(table, column) for table, column in ADDED_COLUMNS if column not in columns[table]]
 
     def _migrate(self) -> None:
         """Add the columns an older log lacks (every process may try: the first one does it)."""

@@ -1,5 +1,6 @@
 """What the decision log stores, whatever the database: entries and their chained content,
-the filters, and the SQL that reads entries back (the same for SQLite and PostgreSQL).
+the filters, the SQL that reads entries back, and the placing of new entries in the chain
+with the claims on request ids (the same for SQLite and PostgreSQL).
 
 The stores (``sqlite``, ``postgres``) and the log (``decisionlog``) build on this module;
 it knows neither.
@@ -174,6 +175,8 @@ COLUMNS = (
     "request, decision, error, prev_mac, mac, request_digest"
 )
 N_COLUMNS = len(COLUMNS.split(","))
+# Columns added since the first release, (table, column): ALTER TABLE adds them to an older log.
+ADDED_COLUMNS = (("decisions", "request_digest"), ("log_head", "head_mac"))
 Query = Callable[[str, "list[Any] | tuple[Any, ...]"], "list[tuple[Any, ...]]"]
 
 
