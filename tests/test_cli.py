@@ -108,14 +108,26 @@ def test_check_reads_stdin_for_a_dash() -> None:
 
 
 BAD = {
-    "a bad date": (answer_request(received_on="x"), "gongkai: facts.received_on: input should be a valid date"),
-    "an unknown fact": (answer_request(colour="red"), "gongkai: facts.colour: extra inputs are not permitted"),
-    "an unknown action kind": ({**LATE, "action": "answer"}, "gongkai: action: unknown action kind 'answer'"),
+    "a bad date": (
+        answer_request(received_on="x"),
+        "gongkai: facts.received_on: 应为有效日期(YYYY-MM-DD) / input should be a valid date",
+    ),
+    "an unknown fact": (
+        answer_request(colour="red"),
+        "gongkai: facts.colour: 不接受未定义的字段 / extra inputs are not permitted",
+    ),
+    "an unknown action kind": (
+        {**LATE, "action": "answer"},
+        "gongkai: action: 未知的行为类型 / unknown action kind; known: ",
+    ),
     "an unknown agency": (
         {**LATE, "agency": {"name": "某某局", "division_code": "999999", "kind": "department"}},
-        "gongkai: agency.division_code: unknown division code '999999'",
+        "gongkai: agency.division_code: 不是 GB/T 2260 行政区划代码 / not a GB/T 2260 division code",
     ),
-    "an unknown top-level key": ({**LATE, "fact": {}}, "gongkai: fact: extra inputs are not permitted"),
+    "an unknown top-level key": (
+        {**LATE, "fact": {}},
+        "gongkai: fact: 不接受未定义的字段 / extra inputs are not permitted",
+    ),
     "invalid JSON": ('{"agency": ', "gongkai: {file}: not valid JSON: Expecting value: line 1 column 12"),
     "JSON that is no object": ("[1, 2]", "gongkai: {file}: expected a JSON object, got list"),
 }

@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import logging
 import sqlite3
 from pathlib import Path
 from typing import Any
 
+import grpc
 import pytest
 
 from gongkai.check.checker import Checker, CheckRequest
+from gongkai.config import Settings
+from gongkai.facts import ACTIONS
 from gongkai.journal.decisionlog import REJECTED, DecisionLog, Filters, open_log
-from tests.examples import LATE, ON_TIME
+from gongkai.journal.privacy import MAX_CLEAR, MAX_EXTRA, rejection_bound
+from gongkai.packs.vocabulary import FactType, model_vocabulary
+from gongkai.periods.workdays import WorkingDayCalendar
+from gongkai.service.convert import check_request_to_proto, logged_to_proto
+from gongkai.service.server import create_server
+from gongkai.service.servicer import Problem, check_one
+from gongkai.v1 import gongkai_pb2 as pb
+from gongkai.v1 import gongkai_pb2_grpc as pb_grpc
+from tests.examples import LATE, ON_TIME, answer_request
 
-PERSONAL = {
-    "applicant_name": "张三丰测试",
-    "applicant_identity": "350423199001011234",
-    "applicant_address": "福建省清流县龙津镇测试路99号",
-    "applicant_contact": "13800138000",
-}
+
+def broken_calendar(self: WorkingDayCalendar, day: dt.date) -> bool:
+    raise RuntimeError("the working-day calendar failed on purpose")
 
 
 def record(log: DecisionLog, checker: Checker, data: dict[str, Any]) -> None:
@@ -42,21 +53,212 @@ def test_decisions_and_rejections_are_recorded_and_read_back(log: DecisionLog, c
     assert log.verify() == []
 
 
-def test_personal_data_never_reaches_the_database_files(tmp_path: Path, checker: Checker) -> None:
+# --- personal data: the planted values ----------------------------------------------------
+#
+# Each placement carries its own planted value (so a failure names it); after every one has
+# been sent — by Check and again in one CheckBatch — the database, its WAL and shared memory,
+# the lock and key files and the server's log output must hold none of them in clear.
+# Decided not personal, and kept in clear: the agency's name (an institution) and the
+# request id (the caller's own reference, the key GetDecision finds the entry by); the last
+# test in this group shows both are kept.
+
+NAME = answer_request()["agency"]
+
+
+def placement(action: str = "answer_request", agency: dict | None = None, **fields: Any) -> dict[str, Any]:
+    return {"agency": agency or dict(NAME), "action": action, **fields}
+
+
+PLANTED: dict[str, tuple[dict[str, Any], str]] = {
+    # a decision: personal facts as designed, and free text
+    "personal facts of a decided request": (
+        answer_request(applicant_name="张三丰甲", applicant_identity="350423199001011201"),
+        "张三丰甲",
+    ),
+    "an ID number in a decided request": (
+        answer_request(applicant_identity="350423199001011202"),
+        "350423199001011202",
+    ),
+    "free text (a title) of a decided request": (
+        placement("draft_document", facts={"title": "关于张三丰乙的处分决定"}),
+        "张三丰乙",
+    ),
+    # rejected: the value in the wrong type, place or name
+    "a phone number sent as a number": (answer_request(applicant_contact=13800138001), "13800138001"),
+    "an ID number sent as a list": (answer_request(applicant_identity=["350423199001011203"]), "350423199001011203"),
+    "an address nested in a dict": (
+        answer_request(applicant_address={"street": "龙津镇测试路丙号"}),
+        "龙津镇测试路丙号",
+    ),
+    "a personal fact under another action kind": (
+        placement("draft_document", facts={"applicant_name": "张三丰丁"}),
+        "张三丰丁",
+    ),
+    "a misspelt personal fact": (answer_request(applicant_nme="张三丰戊"), "张三丰戊"),
+    "a phone number as a fact's name": (answer_request(**{"13800138002": True}), "13800138002"),
+    "a name nested two deep in a yes/no fact": (answer_request(registered={"who": {"name": "张三丰己"}}), "张三丰己"),
+    "a phone number as a key inside a fact": (answer_request(registered={"13800138003": 1}), "13800138003"),
+    "a name where a date belongs": (answer_request(received_on="张三丰庚"), "张三丰庚"),
+    "a name as an enum value": (answer_request(answer_type="张三丰辛"), "张三丰辛"),
+    "a phone number in a list of enum values": (answer_request(request_elements=["13800138004"]), "13800138004"),
+    "a dict in a list of enum values": (answer_request(exemptions=[{"note": "张三丰壬"}]), "张三丰壬"),
+    "a phone number with a fraction where a count belongs": (
+        answer_request(extension_working_days=13800138005.5),
+        "13800138005",
+    ),
+    "a name over the text length limit": (answer_request(applicant_name="张三丰癸" + "x" * 10_001), "张三丰癸"),
+    "valid personal facts of a request rejected for another fact": (
+        answer_request(applicant_name="张三丰子", received_on="not a date"),
+        "张三丰子",
+    ),
+    "free text of a request rejected for another fact": (
+        placement("draft_document", facts={"title": "关于张三丰丑的通知", "classified": "maybe"}),
+        "张三丰丑",
+    ),
+    "a name as the action kind": (placement("张三丰寅", facts={}), "张三丰寅"),
+    "a phone number as the division code": (
+        placement(agency={**NAME, "division_code": "13800138006"}, facts={}),
+        "13800138006",
+    ),
+    "a name as the agency kind": (placement(agency={**NAME, "kind": "张三丰卯"}, facts={}), "张三丰卯"),
+    "an ID number as the as-of date": (placement(facts={}, as_of="350423199001011204"), "350423199001011204"),
+}
+# Sent with a request id an earlier, different request holds: refused ALREADY_EXISTS, logged.
+REUSED_ID = (answer_request("held-1", applicant_name="张三丰辰"), "张三丰辰")
+# A check that fails inside (INTERNAL): the server logs it, with a traceback.
+FAILING = (answer_request("failing-1", applicant_name="张三丰巳"), "张三丰巳")
+
+
+def test_personal_data_never_reaches_the_database_files(
+    tmp_path: Path, checker: Checker, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert len(PLANTED) + 2 >= 17
+    caplog.set_level(logging.DEBUG)
+    journal = open_log(tmp_path)
+    server, port = create_server(Settings(host="127.0.0.1", port=0), checker, journal)
+    server.start()
+    returned: list[str] = []
+    try:
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+            stub = pb_grpc.ComplianceStub(channel)
+            fates = {}
+            for name, (request, _) in PLANTED.items():
+                try:
+                    fates[name] = pb.Outcome.Name(stub.Check(check_request_to_proto(request), timeout=30).outcome)
+                except grpc.RpcError as error:
+                    fates[name] = error.code().name
+            batch = pb.CheckBatchRequest(requests=[check_request_to_proto(r) for r, _ in PLANTED.values()])
+            for result in stub.CheckBatch(batch, timeout=60).results:
+                returned.append(result.error.message)  # empty for a decision
+            stub.Check(check_request_to_proto(answer_request("held-1")), timeout=30)
+            with pytest.raises(grpc.RpcError) as reused:
+                stub.Check(check_request_to_proto(REUSED_ID[0]), timeout=30)
+            returned.append(reused.value.details())
+            monkeypatch.setattr(WorkingDayCalendar, "is_working_day", broken_calendar)
+            with pytest.raises(grpc.RpcError) as failed:
+                stub.Check(check_request_to_proto(FAILING[0]), timeout=30)
+            monkeypatch.undo()
+    finally:
+        server.stop(None)
+    # each placement reached the log the way it was meant to: decided, or refused and logged
+    decided = {"personal facts of a decided request", "an ID number in a decided request"}
+    decided.add("free text (a title) of a decided request")
+    assert {n for n, fate in fates.items() if fate not in ("INVALID_ARGUMENT",)} == decided, fates
+    assert reused.value.code() == grpc.StatusCode.ALREADY_EXISTS
+    assert failed.value.code() == grpc.StatusCode.INTERNAL
+    assert "check failed" in caplog.text  # the server did log, with its traceback
+    assert journal.verify() == []
+    planted = [value for _, value in [*PLANTED.values(), REUSED_ID, FAILING]]
+    files = sorted(p.name for p in tmp_path.iterdir())
+    assert {"decisions.sqlite3-wal", "decisions.sqlite3-shm"} <= set(files)  # read while the WAL holds them
+
+    def clear_values() -> dict[str, list[str]]:
+        found = {}
+        for path in tmp_path.iterdir():
+            raw = path.read_bytes()
+            found[path.name] = [v for v in planted if v.encode() in raw]
+        found["server log"] = [v for v in planted if v in caplog.text]
+        found["messages returned"] = [v for v in planted if any(v in m for m in returned)]
+        return {where: values for where, values in found.items() if values}
+
+    assert clear_values() == {}
+    journal.close()  # the WAL checkpointed into the database
+    assert clear_values() == {}
+
+
+def test_the_agency_name_and_the_request_id_are_kept_in_clear(tmp_path: Path, checker: Checker) -> None:
+    """Not personal, by decision (privacy.py): an institution, and the caller's own reference."""
     log = open_log(tmp_path)
-    record(log, checker, {**LATE, "facts": {**LATE["facts"], **PERSONAL}})
-    misspelt = {
-        "agency": LATE["agency"],
-        "action": "answer_request",
-        "facts": {"applicant_nme": PERSONAL["applicant_name"]},
+    request = {**LATE, "request_id": "oa-2025-0042", "agency": {**LATE["agency"], "name": "清流县市场监督管理局"}}
+    record(log, checker, request)
+    entry = log.get("oa-2025-0042")
+    assert (entry.request_id, entry.agency, entry.request["agency"]["name"]) == (
+        "oa-2025-0042",
+        "清流县市场监督管理局",
+        "清流县市场监督管理局",
+    )
+
+
+def test_a_rejected_request_keeps_in_clear_only_what_validated_and_is_not_personal(
+    tmp_path: Path, checker: Checker
+) -> None:
+    log = open_log(tmp_path)
+    raw = answer_request(
+        "r-clear",
+        applicant_name="张三",
+        applicant_nme="张三",
+        received_on="not a date",
+        answer_type="provided",
+        exemptions=["state_secret"],
+        registered="maybe",
+    )
+    log.record_rejection(
+        raw, "v", "INVALID_ARGUMENT", "facts.received_on", "应为有效日期 / …", "date_from_datetime_parsing"
+    )
+    entry = log.get("r-clear")
+    facts = entry.request["facts"]
+    # validated and not personal: in clear
+    assert (facts["answer_type"], facts["exemptions"], facts["answered_on"]) == (
+        "provided",
+        ["state_secret"],
+        "2025-10-24",
+    )
+    assert (entry.agency, entry.division_code, entry.action) == ("清流县市场监督管理局", "350423", "answer_request")
+    # personal, misspelt (name and value), or not valid: hashed
+    hashed = [facts["applicant_name"], facts["received_on"], facts["registered"]]
+    assert all(v.startswith("hmac-sha256:") for v in hashed)
+    assert "applicant_nme" not in facts and sum(k.startswith("hmac-sha256:") for k in facts) == 1
+    assert facts["applicant_name"] == log.get("r-clear").request["facts"]["applicant_name"]  # linkable
+    assert entry.error == {
+        "code": "INVALID_ARGUMENT",
+        "field": "facts.received_on",
+        "message": "应为有效日期 / …",
+        "kind": "date_from_datetime_parsing",
     }
-    log.record_rejection(misspelt, "v", "INVALID_ARGUMENT", "facts.applicant_nme", "extra inputs are not permitted")
-    stored = log.get(log.page(Filters())[0].request_id).request["facts"]
-    assert stored["applicant_name"].startswith("hmac-sha256:")
+    assert entry.request_digest.startswith("hmac-sha256:")
+
+
+def test_a_field_path_keeps_names_of_ours_and_hashes_the_rest(tmp_path: Path) -> None:
+    log = open_log(tmp_path)
+    log.record_rejection({"request_id": "p-1"}, "v", "INVALID_ARGUMENT", "facts.13800138000", "…")
+    log.record_rejection({"request_id": "p-2"}, "v", "INVALID_ARGUMENT", "facts.request_elements.0", "…")
+    log.record_rejection({"request_id": "p-3"}, "v", "INVALID_ARGUMENT", ".".join(["a"] * 50), "…")
+    assert log.get("p-1").error["field"].startswith("facts.hmac-sha256:")
+    assert log.get("p-2").error["field"] == "facts.request_elements.0"
+    assert log.get("p-3").error["field"].count(".") == 8 and log.get("p-3").error["field"].endswith("…")
+
+
+def test_the_database_and_its_files_are_private(tmp_path: Path, checker: Checker) -> None:
+    log = open_log(tmp_path / "var")
+    record(log, checker, LATE)
+    names = {p.name: p.stat().st_mode & 0o777 for p in (tmp_path / "var").iterdir()}
     log.close()
-    raw = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.is_file())
-    for value in PERSONAL.values():
-        assert value.encode() not in raw, value
+    assert set(names) == {"decisions.sqlite3", "decisions.sqlite3-wal", "decisions.sqlite3-shm"} | {
+        "decisions.sqlite3.lock",
+        "log.key",
+    }
+    assert set(names.values()) == {0o600}, names
+    assert (tmp_path / "var").stat().st_mode & 0o777 == 0o700
 
 
 def tamper(path: Path, sql: str) -> None:
@@ -140,3 +342,108 @@ def test_a_not_covered_decision_is_logged_under_its_own_outcome_and_filters_know
     assert listed.exit_code == 0 and "nc-1" in listed.output and "nc-2" not in listed.output
     wrong = runner.invoke(cli, ["log", "list", "--outcome", "UNCOVERED", "--data-dir", str(tmp_path)])
     assert wrong.exit_code == 3 and "NOT_COVERED" in wrong.output
+
+
+# --- rejected requests are bounded -------------------------------------------------------
+
+MB = 1024 * 1024
+
+
+def entry_bytes(entry: Any) -> int:
+    """What GetDecision returns for the entry (ListDecisions: the same, once per entry)."""
+    return logged_to_proto(entry).ByteSize()
+
+
+def reject(journal: DecisionLog, checker: Checker, request: dict[str, Any]) -> Any:
+    """Check in process, as the Check RPC does (no transport limit), and read the entry back."""
+    msg = check_request_to_proto(request)
+    result = check_one(checker, msg, journal)
+    assert isinstance(result, Problem), result
+    (entry,) = journal.page(Filters())
+    return entry
+
+
+@pytest.mark.parametrize(
+    "request_data",
+    [
+        {**LATE, "request_id": "x" * (39 * MB // 10)},
+        answer_request("huge-1", applicant_address="地" * (39 * MB // 30)),
+        answer_request("huge-2", received_on="9" * (39 * MB // 10)),
+        answer_request("huge-3", **{f"k{n:06d}": "v" * 30 for n in range(100_000)}),
+        answer_request("huge-4", **{"x" * (39 * MB // 10): True}),
+        placement("a" * (39 * MB // 10), facts={"received_on": "2025-09-26"}),
+        answer_request("huge-5", registered=functools.reduce(lambda inner, _: {"k": inner}, range(60), "v" * MB)),
+    ],
+    ids=[
+        "a 3.9 MB request id",
+        "a huge fact",
+        "a huge bad date",
+        "100,000 unknown facts",
+        "a huge fact name",
+        "a huge action",
+        "deep nesting",
+    ],
+)
+def test_a_huge_rejected_request_makes_a_small_entry(
+    tmp_path: Path, checker: Checker, request_data: dict[str, Any]
+) -> None:
+    journal = open_log(tmp_path)
+    entry = reject(journal, checker, request_data)
+    assert entry.outcome == REJECTED
+    assert entry_bytes(entry) < 4096 + MAX_EXTRA * 200, entry_bytes(entry)
+    assert journal.verify() == []
+
+
+def test_no_rejected_entry_exceeds_the_computed_bound(tmp_path: Path, checker: Checker) -> None:
+    """The worst case: every fact of the action with the most facts at its largest value still
+    kept in clear, the longest valid agency name and request id of characters JSON escapes,
+    the most unknown facts kept, and the longest message."""
+    assert rejection_bound() < 64 * 1024  # GetDecision's reply, well within 4 MiB
+    action, model = max(ACTIONS.items(), key=lambda item: len(item[1].model_fields))
+    facts: dict[str, Any] = {}
+    for name, info in model_vocabulary(model).items():
+        if info.type is FactType.choices:
+            longest = max(info.values, key=len)
+            facts[name] = [longest] * ((MAX_CLEAR - 2) // (len(longest) + 3))
+        elif info.type is FactType.choice:
+            facts[name] = max(info.values, key=len)
+        else:
+            facts[name] = {"boolean": True, "number": 12345, "date": "2025-01-01"}.get(info.type, "t" * 10_000)
+    facts |= {f"hmac-like-{n}": "v" * 1000 for n in range(10 * MAX_EXTRA)}
+    facts["extension_working_days"] = "not a number"  # rejected for this
+    raw = {"request_id": "\x01" * 100, "agency": {**NAME, "name": '"' * 200}, "action": action, "facts": facts}
+    raw["as_of"] = "2025-01-01"
+    journal = open_log(tmp_path)
+    long_message = "\x01" * 5000
+    journal.record_rejection(raw, "v", "INVALID_ARGUMENT", ".".join(["x" * 1000] * 100), long_message, "k" * 100)
+    (entry,) = journal.page(Filters())
+    kept_in_clear = [k for k, v in entry.request["facts"].items() if not str(v).startswith("hmac-sha256:")]
+    assert len(kept_in_clear) > len(model.model_fields) // 2  # the worst case really is kept in clear
+    text = sum(len(t.encode()) for t in entry.stored_documents() if t)
+    text += sum(len(t.encode()) for t in (entry.request_id, entry.agency, entry.division_code, entry.action))
+    assert rejection_bound() // 2 < text <= rejection_bound(), (text, rejection_bound())
+
+
+def test_a_page_of_decisions_never_outgrows_the_reply_limit(tmp_path: Path, checker: Checker) -> None:
+    limit = 64 * 1024
+    journal = open_log(tmp_path)
+    for n in range(60):
+        record(journal, checker, {**LATE, "request_id": f"page-{n}"})
+    one = logged_to_proto(journal.get("page-0")).ByteSize()
+    assert 60 * one > 2 * limit  # the 60 entries need three pages or more
+    server, port = create_server(Settings(host="127.0.0.1", port=0, max_message_bytes=limit), checker, journal)
+    server.start()
+    try:
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+            stub = pb_grpc.ComplianceStub(channel)
+            seen, pages, token = [], 0, ""
+            while True:
+                page = stub.ListDecisions(pb.ListDecisionsRequest(page_size=1000, page_token=token), timeout=30)
+                assert page.ByteSize() <= limit
+                seen += [d.request_id for d in page.decisions]
+                pages, token = pages + 1, page.next_page_token
+                if not token:
+                    break
+    finally:
+        server.stop(None)
+    assert seen == [f"page-{n}" for n in range(60)] and pages >= 3

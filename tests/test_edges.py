@@ -23,7 +23,8 @@ import grpc
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from gongkai.check.checker import ECHO_LIMIT, BadInput, Checker, CheckRequest
+from gongkai.check.checker import Checker, CheckRequest
+from gongkai.check.invalid import ECHO_LIMIT, BadInput
 from gongkai.check.runtime import open_rules
 from gongkai.config import Settings
 from gongkai.journal.decisionlog import DecisionLog, Filters, LogError, open_log

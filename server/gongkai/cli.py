@@ -80,8 +80,7 @@ def settings_or_fail(code: int, **overrides: object) -> Settings:
     except ValidationError as exc:
         problem = validation_error("", exc)
         option = f"--{problem.field.replace('_', '-')} or " if problem.field in overrides else ""
-        message = problem.message.removeprefix("value error, ").removesuffix(" (got None)")
-        fail(code, f"bad setting {problem.field} ({option}GONGKAI_{problem.field.upper()}): {message}")
+        fail(code, f"bad setting {problem.field} ({option}GONGKAI_{problem.field.upper()}): {problem.message}")
 
 
 def checker_or_fail(rules_dir: Path | None) -> Checker:

@@ -8,7 +8,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationInfo, field_validator
 
 
 def default_rules_dir() -> Path:
@@ -34,10 +34,15 @@ class Settings(BaseModel):
     # Processes serving the port (SO_REUSEPORT), each with its own engine: the engine never
     # releases the GIL, so throughput grows with processes, not threads. One per core.
     workers: int = Field(default=1, ge=1, le=64)
-    # The decision log: an SQLite file (and its key) in data_dir, created on first start;
-    # PostgreSQL instead when database_url is given (the key stays in data_dir).
+    # The decision log: an SQLite file in data_dir, created on first start; PostgreSQL
+    # instead when database_url is given.
     data_dir: Path = Path("var")
     database_url: str | None = None
+    # The log's key (base64, 32 bytes), kept apart from the data: whoever holds it can rewrite
+    # the chain. A file (mode 0600, refused if others may read it) or the text itself; neither:
+    # data_dir/log.key. Created only by ``serve`` on an empty log or ``gongkai log init-key``.
+    log_key_file: Path | None = None
+    log_key: SecretStr | None = None
     # "full": a decision is answered only once its entry is on disk (SQLite synchronous=FULL).
     # "normal": faster; a power cut (not a crash) may lose the last entries (synchronous=NORMAL).
     log_durability: Literal["full", "normal"] = "full"
@@ -74,6 +79,13 @@ class Settings(BaseModel):
     def _key_with_cert(cls, key: Path | None, info: ValidationInfo) -> Path | None:
         if (key is None) != (info.data.get("tls_cert_file") is None):
             raise ValueError("tls_cert_file and tls_key_file go together")
+        return key
+
+    @field_validator("log_key")
+    @classmethod
+    def _one_key(cls, key: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        if key is not None and info.data.get("log_key_file") is not None:
+            raise ValueError("log_key and log_key_file: give one, not both")
         return key
 
     @field_validator("tls_client_ca_file")

@@ -23,11 +23,12 @@ from gongkai.check.decision import (
     PackCoverage,
     Undecided,
 )
+from gongkai.check.invalid import BadInput, echo, validation_error
 from gongkai.check.questions import fact_terms, questions
 from gongkai.check.terms import action_kind, english_facts
 from gongkai.engine.compiler import AS_OF_DAY, TRUE, UNKNOWN, CompiledDeadline, CompiledRule, Lawbook
 from gongkai.facts import ACTIONS
-from gongkai.facts.base import DATE_ORDER, EARLIEST, LATEST
+from gongkai.facts.base import EARLIEST, LATEST
 from gongkai.packs.conflicts import Conflict, conflicts_for
 from gongkai.packs.jurisdiction import Agency, UnknownDivision, binding_packs, division_path, known_agencies
 from gongkai.packs.pack import Pack, Severity
@@ -62,40 +63,6 @@ def in_english(request: CheckRequest) -> CheckRequest:
     return request.model_copy(update={"action": action, "facts": facts})
 
 
-ECHO_LIMIT = 60  # characters of a caller's value that an error message or a log line repeats
-
-
-def cut(text: str, limit: int = ECHO_LIMIT) -> str:
-    """At most ``limit`` characters of a caller's text, "…" marking the cut: a status message
-    or a log line never carries more of the input than that (nor outgrows gRPC's trailers)."""
-    return text if len(text) <= limit else text[:limit] + "…"
-
-
-def echo(value: object) -> str:
-    """A caller's value, cut and quoted, for a message."""
-    return repr(cut(value if isinstance(value, str) else str(value)))
-
-
-class BadInput(ValueError):
-    """Input that cannot be checked; ``field`` names where, for INVALID_ARGUMENT."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
-
-
-def validation_error(prefix: str, exc: ValidationError) -> BadInput:
-    err = exc.errors()[0]
-    where = ".".join([prefix, *(cut(str(p)) for p in err["loc"])]).strip(".")  # a key may be the caller's
-    value = err.get("input")
-    # a date order names both dates itself; a missing field has no value to show
-    shown = (
-        f" (got {value!r:.60})" if err["type"] not in ("missing", DATE_ORDER) and not isinstance(value, dict) else ""
-    )
-    return BadInput(where, f"{err['msg'].lower()}{shown}")
-
-
 class RuleEngine(Protocol):
     """Decides compiled conditions: returns the engine rule names (``<id>#T``/``#U``) that hold."""
 
@@ -121,15 +88,17 @@ class Checker:
         request = in_english(request)
         model = ACTIONS.get(request.action)
         if model is None:
-            raise BadInput("action", f"unknown action kind {echo(request.action)}; known: {', '.join(ACTIONS)}")
+            known = ", ".join(ACTIONS)
+            raise BadInput("action", f"未知的行为类型 / unknown action kind; known: {known}", "unknown_action")
         try:
             typed = model.model_validate(request.facts)
         except ValidationError as exc:
             raise validation_error("facts", exc) from exc
         try:
             jurisdiction = division_path(request.agency.division_code)
-        except UnknownDivision as exc:
-            raise BadInput("agency.division_code", str(exc)) from exc
+        except UnknownDivision as exc:  # its text repeats the code: say what is expected instead
+            message = "不是 GB/T 2260 行政区划代码 / not a GB/T 2260 division code (e.g. 350423 for 清流县)"
+            raise BadInput("agency.division_code", message, "unknown_division") from exc
         binding = self._binding_packs(request.agency)
         if not binding:
             raise BadInput(
@@ -410,4 +379,4 @@ def _plain(value: Any) -> Any:
     return value
 
 
-__all__ = ["BadInput", "CheckRequest", "Checker", "Pack", "RuleEngine", "cut", "echo"]
+__all__ = ["BadInput", "CheckRequest", "Checker", "Pack", "RuleEngine", "validation_error"]

@@ -1,4 +1,8 @@
-"""``gongkai log``: read and verify the decision log."""
+"""``gongkai log``: read, verify and checkpoint the decision log; make its key.
+
+No command here but ``init-key`` ever creates a key: a reader with no key (or the wrong one)
+is told so, and the log is left as it was.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,20 @@ import sys
 from pathlib import Path
 
 import click
+from pydantic import ValidationError
 
 from gongkai.config import Settings
-from gongkai.journal.decisionlog import DecisionLog, Filters, open_log
+from gongkai.journal.decisionlog import (
+    Checkpoint,
+    DecisionLog,
+    Filters,
+    KeySource,
+    LogError,
+    new_key_text,
+    open_log,
+)
+from gongkai.journal.postgres import PostgresStore
+from gongkai.journal.sqlite import SqliteStore
 from gongkai.journal.store import OUTCOMES
 
 OPTIONS = [
@@ -24,24 +39,48 @@ def _with_log_options(fn):  # type: ignore[no-untyped-def]
     return fn
 
 
+def _settings(data_dir: Path | None, database_url: str | None) -> Settings:
+    try:
+        return Settings.from_env(data_dir=data_dir, database_url=database_url)
+    except ValidationError as exc:
+        raise click.ClickException(" ".join(str(exc).split())) from exc
+
+
 def _open(data_dir: Path | None, database_url: str | None) -> DecisionLog:
-    settings = Settings.from_env(data_dir=data_dir, database_url=database_url)
+    settings = _settings(data_dir, database_url)
     if not settings.database_url and not (settings.data_dir / "decisions.sqlite3").exists():
         raise click.UsageError(f"no decision log in {settings.data_dir}")
-    return open_log(settings.data_dir, settings.database_url)
+    try:  # a reader never makes a key: a new one would verify nothing
+        return open_log(settings.data_dir, settings.database_url, key=KeySource.of(settings), create_key=False)
+    except LogError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @click.group("log")
 def log_group() -> None:
-    """Read and verify the decision log."""
+    """Read, verify and checkpoint the decision log; create its key."""
 
 
 @log_group.command("verify")
+@click.option(
+    "--checkpoint",
+    "checkpoint_file",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    default=None,
+    help="a file from `gongkai log checkpoint`: the entries up to it must still be there, unchanged",
+)
 @_with_log_options
-def verify(data_dir: Path | None, database_url: str | None) -> None:
-    """Check the chain of entries: exit 1 on any edited, deleted, reordered or truncated entry."""
+def verify(data_dir: Path | None, database_url: str | None, checkpoint_file: Path | None) -> None:
+    """Check the chain of entries and the head's MAC: exit 1 on any edited, deleted,
+    reordered or truncated entry, a wrong key, or entries lost below the checkpoint."""
+    checkpoint = None
+    if checkpoint_file is not None:
+        try:
+            checkpoint = Checkpoint.from_json(checkpoint_file.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            raise click.ClickException(f"{checkpoint_file}: {exc}") from exc
     log = _open(data_dir, database_url)
-    problems = log.verify()
+    problems = log.verify(checkpoint)
     log.close()
     for problem in problems:
         click.echo(problem)
@@ -54,7 +93,8 @@ def verify(data_dir: Path | None, database_url: str | None) -> None:
 @click.argument("request_id")
 @_with_log_options
 def show(request_id: str, data_dir: Path | None, database_url: str | None) -> None:
-    """One logged decision (the latest with that request id), as JSON."""
+    """The decision logged under a request id (the first: it holds the id), else the latest
+    rejected request with that id, as JSON."""
     log = _open(data_dir, database_url)
     entry = log.get(request_id)
     log.close()
@@ -102,3 +142,56 @@ def export(data_dir: Path | None, database_url: str | None, output: Path | None,
         if output:
             out.close()
     click.echo(f"{count} entries exported", err=True)
+
+
+@log_group.command("checkpoint")
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), default=None, help="default: stdout")
+@_with_log_options
+def checkpoint(data_dir: Path | None, database_url: str | None, output: Path | None) -> None:
+    """Write the signed head (sequence, MAC, time) for a system outside the database to keep;
+    `gongkai log verify --checkpoint FILE` then proves nothing up to it was cut or rewritten."""
+    log = _open(data_dir, database_url)
+    try:
+        signed = log.checkpoint()
+    except LogError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        log.close()
+    if output is None:
+        click.echo(signed.to_json())
+    else:
+        output.write_text(signed.to_json() + "\n", encoding="utf-8")
+        click.echo(f"checkpoint of entry {signed.seq} written to {output}", err=True)
+
+
+@log_group.command("init-key")
+@click.option(
+    "--stdout", "to_stdout", is_flag=True, help="print a new key for GONGKAI_LOG_KEY instead of writing a file"
+)
+@_with_log_options
+def init_key(data_dir: Path | None, database_url: str | None, to_stdout: bool) -> None:
+    """Create the log key (GONGKAI_LOG_KEY_FILE, default DATA_DIR/log.key, mode 0600) before
+    the first `serve`, e.g. to keep it apart from the data. Never replaces a key, and refuses
+    a log that has entries already (they were made with another key)."""
+    if to_stdout:
+        click.echo(new_key_text(), nl=False)
+        return
+    settings = _settings(data_dir, database_url)
+    source = KeySource.of(settings)
+    if source.value is not None:
+        raise click.ClickException("GONGKAI_LOG_KEY is set: the key comes from the environment")
+    if source.file.exists():
+        raise click.ClickException(f"a log key exists already at {source.file}: it is never replaced")
+    sqlite = settings.data_dir / "decisions.sqlite3"
+    if settings.database_url or sqlite.exists():
+        store = PostgresStore(settings.database_url) if settings.database_url else SqliteStore(sqlite)
+        try:
+            if not store.empty() or store.head().seq:
+                raise click.ClickException("the log has entries: they were made with another key; restore that key")
+        finally:
+            store.close()
+    try:
+        source.create()
+    except (FileExistsError, OSError) as exc:
+        raise click.ClickException(f"cannot create {source.file}: {exc}") from exc
+    click.echo(f"log key created at {source.file} (mode 0600): back it up apart from the data", err=True)

@@ -1,5 +1,6 @@
 """What the decision log stores, whatever the database: entries and their chained content,
-the filters, and the SQL that reads entries back (the same for SQLite and PostgreSQL).
+the filters, the SQL that reads entries back, and the placing of new entries in the chain
+with the claims on request ids (the same for SQLite and PostgreSQL).
 
 The stores (``sqlite``, ``postgres``) and the log (``decisionlog``) build on this module;
 it knows neither.
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from pydantic import BaseModel, PrivateAttr, field_validator
@@ -23,6 +24,11 @@ GENESIS = "0" * 64
 
 class LogError(RuntimeError):
     """The log cannot record or read: the check must fail, not go unrecorded."""
+
+
+class LogKeyError(LogError):
+    """The log key is missing, unusable, or does not verify the log's head: nothing may be
+    appended (a new key would start a chain nobody can verify against the old one)."""
 
 
 HEADER = ("seq", "request_id", "recorded_at", "agency", "division_code", "action", "outcome", "ruleset_version")
@@ -42,16 +48,19 @@ class Entry(BaseModel):
     ruleset_version: str
     request: dict[str, Any]  # personal facts replaced by keyed hashes
     decision: dict[str, Any] | None
-    error: dict[str, Any] | None  # {"code", "field", "message"} for a rejected request
+    error: dict[str, Any] | None  # {"code", "field", "message"} (and "kind") for a rejected request
     prev_mac: str
     mac: str
+    # A keyed digest of the request's content (agency, action, facts, as_of): the same request
+    # id with the same digest is the same request. None in entries from before it was kept.
+    request_digest: str | None = None
     _stored: tuple[str | None, ...] | None = PrivateAttr(default=None)  # request, decision, error as stored
 
     def content(self) -> bytes:
         """What the MAC covers: the header fields and prev_mac, then the three documents
         exactly as stored (so verifying re-serialises nothing)."""
         header = {name: getattr(self, name) for name in HEADER}
-        return _content(header, self.prev_mac, self.stored_documents())
+        return _content(header, self.prev_mac, self.stored_documents(), self.request_digest)
 
     def stored_documents(self) -> tuple[str | None, ...]:
         """The request, decision and error as JSON text, as the log stored them."""
@@ -64,9 +73,12 @@ _canonical = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",
 _compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
-def _content(header: dict[str, Any], prev_mac: str, documents: tuple[str | None, ...]) -> bytes:
-    # Compact JSON never holds a raw newline, so the parts cannot run into each other.
-    head = _canonical({**header, "prev_mac": prev_mac})
+def _content(
+    header: dict[str, Any], prev_mac: str, documents: tuple[str | None, ...], digest: str | None = None
+) -> bytes:
+    # Compact JSON never holds a raw newline, so the parts cannot run into each other. The
+    # digest is covered when there is one: entries from before it was kept verify as they were.
+    head = _canonical({**header, "prev_mac": prev_mac, **({"request_digest": digest} if digest else {})})
     return "\n".join([head, *(d if d is not None else "null" for d in documents)]).encode()
 
 
@@ -86,6 +98,9 @@ class Record:
     request: str
     decision: str | None
     error: str | None
+    request_digest: str
+    holds_id: bool = False  # a decision on a caller's request id: the first one holds the id
+    source: Any = field(default=None, compare=False, repr=False)  # the request, for a refusal
 
     def header(self, seq: int) -> dict[str, Any]:
         return {name: seq if name == "seq" else getattr(self, name) for name in HEADER}
@@ -121,25 +136,97 @@ class Filters(BaseModel):
 
 
 Make = Callable[[int, str], Chained]  # (seq, previous MAC) → the record chained there
+Seal = Callable[[int, str], str]  # (head seq, head MAC) → the head's own MAC
+
+
+@dataclass(frozen=True)
+class Placing:
+    """A record waiting for its place in the chain."""
+
+    make: Make
+    request_id: str
+    digest: str | None  # set: it claims its request id (the first decision on an id holds it)
+    decision: str | None  # its decision as stored, for a later claim on the id in the same group
+
+
+@dataclass(frozen=True)
+class Held:
+    """A claimed request id was held already, by this entry: nothing was appended for the claim."""
+
+    seq: int
+    request_id: str
+    digest: str | None  # the holder's request digest (None: logged before digests were kept)
+    decision: str | None  # the holder's decision, as stored
+
+
+@dataclass(frozen=True)
+class Head:
+    seq: int
+    mac: str
+    head_mac: str | None  # None: sealed by no one yet (an empty log, or one from before head MACs)
 
 
 class Store(Protocol):
     """Where entries live: append under a lock on the head, read back in order."""
 
-    def append(self, make: Make) -> Chained: ...
-    def append_many(self, makes: list[Make]) -> list[Chained]: ...  # one transaction
+    def append_many(self, placings: list[Placing], seal: Seal) -> list[Chained | Held]: ...  # one transaction
     def probe(self) -> None: ...  # a write that adds no entry; raises if the store cannot write
     def get(self, request_id: str) -> Entry | None: ...
+    def entry_at(self, seq: int) -> Entry | None: ...
+    def first(self) -> Entry | None: ...
     def page(self, filters: Filters, after: int, limit: int) -> list[Entry]: ...
     def all(self) -> Iterator[Entry]: ...
-    def head(self) -> tuple[int, str]: ...
+    def head(self) -> Head: ...
+    def empty(self) -> bool: ...
+    def seal_head(self, head: Head, head_mac: str) -> bool: ...  # only if the head is still ``head``
     def close(self) -> None: ...
 
 
 COLUMNS = (
     "seq, request_id, recorded_at, agency, division_code, action, outcome, ruleset_version, "
-    "request, decision, error, prev_mac, mac"
+    "request, decision, error, prev_mac, mac, request_digest"
 )
+N_COLUMNS = len(COLUMNS.split(","))
+# Columns added since the first release, (table, column): ALTER TABLE adds them to an older log.
+ADDED_COLUMNS = (("decisions", "request_digest"), ("log_head", "head_mac"))
+Query = Callable[[str, "list[Any] | tuple[Any, ...]"], "list[tuple[Any, ...]]"]
+
+
+def place(
+    placings: list[Placing], seq: int, mac: str, query: Query, mark: str
+) -> tuple[list[Chained | Held], int, str]:
+    """Chain the placings after (seq, mac), in order, inside the caller's transaction (the head
+    locked): a claim on a request id that an earlier decision holds — in the log, or earlier
+    in this group — is not appended but answered with its holder. Returns the results and
+    the new head."""
+    held = _holders(query, mark, [p.request_id for p in placings if p.digest is not None])
+    results: list[Chained | Held] = []
+    for p in placings:
+        holder = held.get(p.request_id) if p.digest is not None else None
+        if holder is not None:
+            results.append(holder)
+            continue
+        entry = p.make(seq + 1, mac)
+        seq, mac = entry.seq, entry.mac
+        if p.digest is not None:
+            held[p.request_id] = Held(entry.seq, p.request_id, p.digest, p.decision)
+        results.append(entry)
+    return results, seq, mac
+
+
+def _holders(query: Query, mark: str, ids: list[str]) -> dict[str, Held]:
+    """The decision holding each id: the first non-rejected entry with it (request_id is indexed)."""
+    found: dict[str, Held] = {}
+    unique = sorted(set(ids))
+    for start in range(0, len(unique), 500):  # SQLite allows a few hundred parameters safely
+        chunk = unique[start : start + 500]
+        sql = (
+            "SELECT seq, request_id, request_digest, decision FROM decisions "
+            f"WHERE outcome <> '{REJECTED}' AND request_id IN ({', '.join([mark] * len(chunk))}) ORDER BY seq"
+        )
+        for seq, request_id, digest, decision in query(sql, chunk):
+            found.setdefault(request_id, Held(int(seq), request_id, digest, decision))
+    return found
 
 
 def _row_to_entry(row: tuple[Any, ...]) -> Entry:
@@ -177,11 +264,26 @@ class Reader:
         raise NotImplementedError
 
     def get(self, request_id: str) -> Entry | None:
-        m = self.MARK
+        """The decision holding the id (the first one answered under it), else the latest
+        rejection under it: a later request reusing the id never hides a decision."""
+        rejected = f"CASE WHEN outcome = '{REJECTED}' THEN 1 ELSE 0 END"
         rows = self._query(
-            f"SELECT {COLUMNS} FROM decisions WHERE request_id = {m} ORDER BY seq DESC LIMIT 1", (request_id,)
+            f"SELECT {COLUMNS} FROM decisions WHERE request_id = {self.MARK} "
+            f"ORDER BY {rejected}, CASE WHEN outcome = '{REJECTED}' THEN -seq ELSE seq END LIMIT 1",
+            (request_id,),
         )
         return _row_to_entry(rows[0]) if rows else None
+
+    def entry_at(self, seq: int) -> Entry | None:
+        rows = self._query(f"SELECT {COLUMNS} FROM decisions WHERE seq = {self.MARK}", (seq,))
+        return _row_to_entry(rows[0]) if rows else None
+
+    def first(self) -> Entry | None:
+        rows = self._query(f"SELECT {COLUMNS} FROM decisions ORDER BY seq LIMIT 1")
+        return _row_to_entry(rows[0]) if rows else None
+
+    def empty(self) -> bool:
+        return not self._query("SELECT 1 FROM decisions LIMIT 1")
 
     def page(self, filters: Filters, after: int, limit: int) -> list[Entry]:
         where, params = _where(filters, after, self.MARK)
@@ -194,6 +296,11 @@ class Reader:
             yield from batch
             after = batch[-1].seq
 
-    def head(self) -> tuple[int, str]:
-        seq, mac = self._query("SELECT seq, mac FROM log_head WHERE id = 1")[0]
-        return int(seq), mac
+    def head(self) -> Head:
+        seq, mac, head_mac = self._query("SELECT seq, mac, head_mac FROM log_head WHERE id = 1")[0]
+        return Head(int(seq), mac, head_mac)
+
+    def seal_head(self, head: Head, head_mac: str) -> bool:
+        m = self.MARK
+        sql = f"UPDATE log_head SET head_mac = {m} WHERE id = 1 AND seq = {m} AND mac = {m} RETURNING seq"
+        return bool(self._query(sql, (head_mac, head.seq, head.mac)))

@@ -36,7 +36,7 @@ import grpc
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from gongkai.check.checker import cut
+from gongkai.check.invalid import cut
 from gongkai.v1 import gongkai_pb2 as pb
 
 log = logging.getLogger(__name__)

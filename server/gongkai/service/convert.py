@@ -424,5 +424,5 @@ def logged_to_proto(entry: Entry) -> pb.LoggedDecision:
         decision_json=decision or "",
     )
     if entry.error:
-        msg.error.CopyFrom(pb.CheckError(**entry.error))
+        msg.error.CopyFrom(pb.CheckError(**{k: entry.error.get(k, "") for k in ("code", "field", "message")}))
     return msg

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from gongkai.check.applicability import Applicability
-from gongkai.check.checker import ECHO_LIMIT, BadInput, echo
+from gongkai.check.invalid import ECHO_LIMIT, BadInput, echo
 from gongkai.engine.compiler import CompiledRule, Lawbook
 from gongkai.facts import ACTIONS
 from gongkai.packs.conditions import render

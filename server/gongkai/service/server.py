@@ -18,7 +18,7 @@ from grpc_reflection.v1alpha import reflection
 from gongkai.check.checker import Checker
 from gongkai.check.runtime import RulesError, open_rules
 from gongkai.config import Settings
-from gongkai.journal.decisionlog import DecisionLog, open_log
+from gongkai.journal.decisionlog import DecisionLog, open_for_writing
 from gongkai.service.auth import TokenAuth, TokensError, load_tokens
 from gongkai.service.logwatch import LogWatch
 from gongkai.service.reload import Reloader
@@ -157,7 +157,7 @@ def serve_process(settings: Settings, checker: Checker | None = None) -> int:
         log.info("listening on %s:%d, loading rules from %s", settings.host, endpoint.port, settings.rules_dir)
         try:
             checker = checker or open_rules(settings.rules_dir, settings.pack_public_key)
-            journal = open_log(settings.data_dir, settings.database_url, settings.log_durability)
+            journal = open_for_writing(settings)  # exits 2 on a log whose key is missing or wrong
         except RulesError as exc:
             endpoint.server.stop(None)
             return _cannot_start(str(exc))

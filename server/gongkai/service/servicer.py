@@ -15,10 +15,11 @@ import grpc
 from google.protobuf.message import Message
 
 from gongkai.check.applicability import Applicability, applicability
-from gongkai.check.checker import BadInput, Checker, CheckRequest, echo
+from gongkai.check.checker import Checker, CheckRequest
 from gongkai.check.decision import Decision
+from gongkai.check.invalid import BadInput, echo
 from gongkai.config import Settings
-from gongkai.journal.decisionlog import DecisionLog, Filters, LogError, Record
+from gongkai.journal.decisionlog import DecisionLog, Filters, LogError, Logged, Record, Refused, Replayed
 from gongkai.journal.store import OUTCOMES
 from gongkai.service.convert import (
     action_to_proto,
@@ -44,7 +45,8 @@ class Problem:
 
     code: grpc.StatusCode
     field: str  # empty when no field is at fault
-    message: str
+    message: str  # never repeats the input (check.invalid)
+    kind: str = ""  # the error kind, for the log
 
     @property
     def text(self) -> str:
@@ -84,13 +86,16 @@ def check_many(
     replies = [decision_to_proto(result) if isinstance(result, Decision) else result for _, result in outcomes]
     if max_reply_bytes is not None and (size := reply_size(replies)) > max_reply_bytes:
         raise ReplyTooLarge(size, max_reply_bytes)
+    logged: list[Logged | None] = [None] * len(msgs)
     if journal is not None:
         try:
-            journal.record_many([_record(journal, checker, msg, o) for msg, o in zip(msgs, outcomes, strict=True)])
+            logged = journal.record_many(  # type: ignore[assignment]
+                [_record(journal, checker, msg, o) for msg, o in zip(msgs, outcomes, strict=True)]
+            )
         except LogError:
             log.exception("%d decisions not logged (request_id=%s …)", len(msgs), echo(msgs[0].request_id))
             return [UNLOGGED] * len(msgs)
-    return replies
+    return [_answer(reply, entry) for reply, entry in zip(replies, logged, strict=True)]
 
 
 class ReplyTooLarge(Exception):
@@ -120,12 +125,22 @@ def _field_bytes(part: Message | int) -> int:
     return 1 + (max(size.bit_length(), 1) + 6) // 7 + size
 
 
+def _answer(reply: pb.Decision | Problem, logged: Logged | None) -> pb.Decision | Problem:
+    """A request id already held (journal/decisionlog.py): the same request gets the decision
+    logged then, a different one ALREADY_EXISTS; otherwise the reply already built."""
+    if isinstance(logged, Replayed):
+        return decision_to_proto(logged.answer())
+    if isinstance(logged, Refused):
+        return Problem(grpc.StatusCode.ALREADY_EXISTS, logged.error.field, logged.error.message, logged.error.kind)
+    return reply
+
+
 def _decide(checker: Checker, msg: pb.CheckRequest) -> tuple[CheckRequest | None, Decision | Problem]:
     try:
         request = check_request_from_proto(msg)
         return request, checker.check(request)
     except BadInput as exc:
-        return None, Problem(grpc.StatusCode.INVALID_ARGUMENT, exc.field, exc.message)
+        return None, Problem(grpc.StatusCode.INVALID_ARGUMENT, exc.field, exc.message, exc.kind)
     except Exception:  # EngineError or a bug: no answer rather than a wrong one
         log.exception("check failed (request_id=%s, action=%s)", echo(msg.request_id), echo(msg.action))
         return None, Problem(grpc.StatusCode.INTERNAL, "", "internal error: the action was not checked")
@@ -141,7 +156,7 @@ def _record(
     if isinstance(result, Decision):
         return journal.decision_record(request, result)
     return journal.rejection_record(
-        request_data(msg), checker.lawbook.version, result.code.name, result.field, result.message
+        request_data(msg), checker.lawbook.version, result.code.name, result.field, result.message, result.kind
     )
 
 
@@ -275,8 +290,16 @@ class ComplianceService(pb_grpc.ComplianceServicer):
             until=request.until or None,
         )
         entries = journal.page(filters, after, size)
-        token = str(entries[-1].seq) if len(entries) == size else ""
-        return pb.ListDecisionsResponse(decisions=[logged_to_proto(e) for e in entries], next_page_token=token)
+        page: list[pb.LoggedDecision] = []
+        used = 0
+        for entry in entries:  # a page ends early rather than outgrow the reply limit
+            logged = logged_to_proto(entry)
+            used += logged.ByteSize() + 8  # and its field's tag and length
+            if page and used > self._max_reply - 1024:  # room for the page token and framing
+                break
+            page.append(logged)
+        more = len(page) < len(entries) or len(entries) == size
+        return pb.ListDecisionsResponse(decisions=page, next_page_token=str(page[-1].seq) if page and more else "")
 
     def _written(self, results: Sequence[pb.Decision | Problem]) -> None:
         if self.journal is not None and results:  # check_many logs all or none

@@ -30,7 +30,7 @@ from collections.abc import Callable
 from gongkai.check.checker import Checker
 from gongkai.check.runtime import RulesError, open_rules
 from gongkai.config import Settings
-from gongkai.journal.decisionlog import open_log
+from gongkai.journal.decisionlog import open_for_writing
 from gongkai.service.auth import TokensError, load_tokens
 from gongkai.service.tls import TlsError, read_tls
 
@@ -55,7 +55,7 @@ def supervise(settings: Settings, worker: Worker) -> int:
         print(f"gongkai: {exc}", file=sys.stderr)
         return EXIT_CANNOT_START
     try:  # creates the log (and its key) once, so workers do not race to
-        open_log(settings.data_dir, settings.database_url, settings.log_durability).close()
+        open_for_writing(settings).close()
     except Exception as exc:
         print(f"gongkai: cannot open the decision log: {' '.join(str(exc).split())}", file=sys.stderr)
         return EXIT_CANNOT_START

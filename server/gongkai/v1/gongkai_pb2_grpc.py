@@ -133,8 +133,9 @@ class ComplianceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def GetDecision(self, request, context):
-        """One recorded decision (or rejected request) from the decision log, by request id;
-        the latest if the id was used more than once. Unknown id: NOT_FOUND.
+        """One recorded decision from the decision log, by request id: the decision that holds the
+        id (the first one made under it), else the latest rejected request with that id.
+        Unknown id: NOT_FOUND.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
