@@ -14,10 +14,9 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-import cn2an
-
 from gongkai.facts import ACTIONS
 from gongkai.packs.vocabulary import FactInfo, FactType, model_vocabulary
+from gongkai.reader.numerals import chinese_number
 
 YES, NO = ("是", "真", "对"), ("否", "假", "不是")
 
@@ -61,8 +60,8 @@ def _value(info: FactInfo, value: Any) -> Any:
         return True if text in YES else False if text in NO else value
     if info.type is FactType.number and isinstance(value, str) and value.strip() and not _arabic(value):
         try:
-            return cn2an.cn2an(value.strip(), "strict")
-        except (ValueError, KeyError):
+            return chinese_number(value)
+        except ValueError:
             return value  # not a numeral in any script: validation refuses it
     return value  # enum values named by their Chinese term: Choice._missing_ (packs/vocabulary.py)
 

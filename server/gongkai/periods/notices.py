@@ -16,8 +16,8 @@ any text it cannot read completely:
 
 Traditional script is converted with OpenCC, full-width punctuation folded (NFKC), pinyin
 glosses that reposting tools insert (「節(jié)」) dropped. The few Chinese numerals notices use
-(「共三天」, 「二〇〇六年十二月十四日」) are read by ``chinese_number``: cn2an would do it too, but
-importing it costs over a second at every start of the command and the service.
+(「共三天」, 「二〇〇六年十二月十四日」) are read by cn2an (``reader.numerals``), imported only when a
+notice has one.
 Older notices (2007–2009) state make-up days as weekends moved into the holiday
 (「将9月27日（星期六）、9月28日（星期日）两个公休日调至9月29日、30日」): a weekend moved
 from outside the holiday is a working day, whether or not a 「…上班」 sentence repeats it.
@@ -38,6 +38,8 @@ from enum import StrEnum
 from functools import cache
 
 import opencc
+
+from gongkai.reader import numerals
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -225,21 +227,11 @@ def _signature_date(flat: str) -> dt.date | None:
         raise NoticeError(f"落款日期「{found[-1].group(1)}」不是有效日期") from exc
 
 
-_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-
-
 def chinese_number(text: str) -> int:
     """「14」, 「十四」, 「三十一」, 「两」, 「二〇〇六」 (digit by digit, as years are written) → int."""
-    if text.isdigit():
-        return int(text)
-    tens, ten, ones = text.partition("十")
     try:
-        if not ten:
-            return int("".join(str(_DIGITS[ch]) for ch in text))
-        if len(tens) > 1 or len(ones) > 1:
-            raise KeyError(text)
-        return (_DIGITS[tens] if tens else 1) * 10 + (_DIGITS[ones] if ones else 0)
-    except KeyError as exc:
+        return numerals.chinese_number(text)
+    except ValueError as exc:
         raise NoticeError(f"「{text}」不是可读的数") from exc
 
 

@@ -14,14 +14,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import cn2an
-
+from gongkai.reader.numerals import chinese_number
 from gongkai.reader.text import Normalised
 
 # 发文字号: 机关代字 + 〔年份〕 + 序号 + 号, brackets of every style printed
 _OPEN, _CLOSE = r"[〔\[(【„]", r"[〕\])】‟]"  # „‟: a page's mangled 〔〕
 NUMBER = re.compile(rf"([\u4e00-\u9fff]{{1,12}}?)\s*{_OPEN}\s*((?:19|20)\d\d)\s*{_CLOSE}\s*(\d{{1,4}})\s*号")
-_CN_DIGIT = "〇○OoО零一二三四五六七八九"
+_CN_DIGIT = "〇○OoОｏ零一二三四五六七八九"
 _YEAR = rf"(?:(?:19|20)\d\d|[{_CN_DIGIT}]{{4}})"
 _MD = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
 DATE = re.compile(rf"({_YEAR})\s*年\s*({_MD})\s*月\s*({_MD})\s*日")
@@ -93,18 +92,10 @@ def parse_date(text: str) -> dt.date | None:
     m = DATE.search(text)
     if m is None:
         return None
-    year, month, day = m.groups()
-    if not year.isdigit():
-        year = "".join("0" if ch in "〇○OoО零" else ch for ch in year)
-        year = str(cn2an.cn2an(year, "direct")) if not year.isdigit() else year
     try:
-        return dt.date(int(year), _number(month), _number(day))
+        return dt.date(*(chinese_number(part) for part in m.groups()))
     except ValueError:  # 2月30日 and the like: not a date
         return None
-
-
-def _number(text: str) -> int:
-    return int(text) if text.isdigit() else int(cn2an.cn2an(text, "smart"))
 
 
 class Layout:
