@@ -257,3 +257,38 @@ def test_the_trace_command_is_registered() -> None:
     result = run("--help")
     assert result.exit_code == 0
     assert {"serve", "check", "rules", "trace"} <= {line.split()[0] for line in result.stdout.splitlines()[5:] if line}
+
+
+def test_version_names_the_installed_release() -> None:
+    from importlib.metadata import version
+
+    result = run("--version")
+    assert result.exit_code == 0 and result.output.strip() == f"gongkai {version('gongkai')}"
+
+
+def test_check_format_text_prints_a_chinese_summary(tmp_path: Path) -> None:
+    result = run("check", write(tmp_path, LATE), "--format", "text")
+    assert result.exit_code == 1, result.output
+    text = result.output
+    assert text.startswith("结论:不合规(NON_COMPLIANT)")
+    assert "违反的条款:" in text and LATE_RULE in text and "期限:" in text and "已逾期" in text
+    assert not text.lstrip().startswith("{")
+
+
+def test_log_list_pages_with_limit_offset_and_a_total_and_refuses_bad_filters(tmp_path: Path, checker: Checker) -> None:
+    from gongkai.check.checker import CheckRequest
+    from gongkai.journal.decisionlog import open_log
+
+    log = open_log(tmp_path, create_key=True)
+    for n in range(5):
+        request = CheckRequest.model_validate({**ON_TIME, "request_id": f"page-{n}"})
+        log.record_decision(request, checker.check(request))
+    log.close()
+    runner = CliRunner(mix_stderr=False) if "mix_stderr" in CliRunner.__init__.__code__.co_varnames else CliRunner()
+    listed = runner.invoke(cli, ["log", "list", "--data-dir", str(tmp_path), "--limit", "2", "--offset", "1"])
+    assert listed.exit_code == 0, listed.output
+    ids = [line.split()[-1] for line in listed.stdout.splitlines() if line.strip()]
+    assert ids == ["page-1", "page-2"]
+    assert "共 5 条" in listed.stderr and "of 5" in listed.stderr
+    bad = runner.invoke(cli, ["log", "list", "--data-dir", str(tmp_path), "--since", "yesterday"])
+    assert bad.exit_code == 3 and "--since" in (bad.stderr + bad.stdout)

@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from gongkai.check.checker import BadInput, Checker, CheckRequest, validation_error
 from gongkai.check.decision import Outcome
 from gongkai.check.runtime import RulesError, open_rules
+from gongkai.check.summary import summary
 from gongkai.config import Settings
 from gongkai.journal.logcli import log_group
 from gongkai.reader.document import read as read_document
@@ -65,6 +66,7 @@ class Cli(click.Group):
 
 
 @click.group(cls=Cli)
+@click.version_option(package_name="gongkai", prog_name="gongkai", message="%(prog)s %(version)s")
 def cli() -> None:
     """gongkai: rules-as-code compliance checks for 政务公开."""
 
@@ -119,7 +121,15 @@ def serve(host: str | None, port: int | None, workers: int | None, rules_dir: Pa
 @cli.command()
 @click.argument("file", metavar="FILE")
 @rules_dir_option
-def check(file: str, rules_dir: Path | None) -> None:
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["json", "text"]),
+    default="json",
+    show_default=True,
+    help="json: the Decision; text: a summary in Chinese (结论, 违反的条款, 期限)",
+)
+def check(file: str, rules_dir: Path | None, output: str) -> None:
     """Check one action given as JSON in FILE (- for stdin) and print the Decision.
 
     FILE holds {"agency": {"name": …, "division_code": …}, "action": …, "facts": {…},
@@ -137,7 +147,10 @@ def check(file: str, rules_dir: Path | None) -> None:
         fail(EXIT_BAD_INPUT, str(exc))
     except Exception as exc:  # fail closed: no decision printed
         fail(EXIT_CANNOT_CHECK, f"internal error, the action was not checked: {type(exc).__name__}: {exc}")
-    click.echo(json.dumps(decision.model_dump(mode="json"), ensure_ascii=False, indent=2))
+    if output == "text":
+        click.echo(summary(decision))
+    else:
+        click.echo(json.dumps(decision.model_dump(mode="json"), ensure_ascii=False, indent=2))
     sys.exit(EXIT_OUTCOME[decision.outcome])
 
 

@@ -401,8 +401,12 @@ class DecisionLog:
         """The decision holding the id, else the latest rejection under it."""
         return self._store.get(request_id)
 
-    def page(self, filters: Filters, after: int = 0, limit: int = 100) -> list[Entry]:
-        return self._store.page(filters, after, limit)
+    def page(self, filters: Filters, after: int = 0, limit: int = 100, offset: int = 0) -> list[Entry]:
+        return self._store.page(filters, after, limit, offset)
+
+    def count(self, filters: Filters) -> int:
+        """How many entries the filters match."""
+        return self._store.count(filters)
 
     def empty(self) -> bool:
         return self._store.empty()

@@ -103,20 +103,37 @@ def show(request_id: str, data_dir: Path | None, database_url: str | None) -> No
     click.echo(json.dumps(entry.model_dump(), ensure_ascii=False, indent=2))
 
 
+def _filters(given: dict[str, str | None]) -> Filters:
+    """The filters, or a usage error naming the option (a bad time would filter silently wrong)."""
+    try:
+        return Filters(**given)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        raise click.BadParameter(str(error["msg"]), param_hint=f"--{error['loc'][0]}") from None
+
+
 @log_group.command("list")
 @click.option("--agency")
 @click.option("--outcome", type=click.Choice(OUTCOMES))
 @click.option("--action")
 @click.option("--since", help="ISO time, UTC")
 @click.option("--until", help="ISO time, UTC")
-@click.option("--limit", type=click.IntRange(1, 100_000), default=100)
+@click.option("--limit", type=click.IntRange(1, 100_000), default=100, show_default=True, help="at most this many")
+@click.option("--offset", type=click.IntRange(0), default=0, help="skip this many matching entries first")
 @_with_log_options
-def list_entries(data_dir: Path | None, database_url: str | None, limit: int, **filters: str | None) -> None:
-    """Logged decisions, oldest first, one line each."""
+def list_entries(
+    data_dir: Path | None, database_url: str | None, limit: int, offset: int, **filters: str | None
+) -> None:
+    """Logged decisions, oldest first, one line each, then how many matched in all."""
+    chosen = _filters(filters)
     log = _open(data_dir, database_url)
-    for e in log.page(Filters(**filters), 0, limit):
+    entries = log.page(chosen, 0, limit, offset)
+    for e in entries:
         click.echo(f"{e.seq:>6} {e.recorded_at} {e.outcome:<13} {e.action:<22} {e.agency} {e.request_id}")
+    total = log.count(chosen)
     log.close()
+    shown = f"第 {offset + 1}–{offset + len(entries)} 条" if entries else "没有列出的条目"
+    click.echo(f"{shown},共 {total} 条 (entries {offset + 1}–{offset + len(entries)} of {total})", err=True)
 
 
 @log_group.command("export")
@@ -129,11 +146,12 @@ def list_entries(data_dir: Path | None, database_url: str | None, limit: int, **
 @_with_log_options
 def export(data_dir: Path | None, database_url: str | None, output: Path | None, **filters: str | None) -> None:
     """Logged entries as JSON lines, oldest first: a corpus for ``gongkai diff --corpus``."""
+    chosen = _filters(filters)
     log = _open(data_dir, database_url)
     out = output.open("w", encoding="utf-8") if output else sys.stdout
     count, after = 0, 0
     try:
-        while batch := log.page(Filters(**filters), after, 500):
+        while batch := log.page(chosen, after, 500):
             for entry in batch:
                 out.write(json.dumps(entry.model_dump(), ensure_ascii=False) + "\n")
             count, after = count + len(batch), batch[-1].seq

@@ -8,6 +8,7 @@ it knows neither.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -134,6 +135,19 @@ class Filters(BaseModel):
             raise ValueError(f"one of {', '.join(OUTCOMES)} is expected")
         return value
 
+    @field_validator("since", "until")
+    @classmethod
+    def _iso_time(cls, value: str | None) -> str | None:
+        """Compared as text with the ISO times recorded: anything else would filter silently wrong."""
+        if value is not None:
+            try:
+                dt.datetime.fromisoformat(value)
+            except ValueError:
+                raise ValueError(
+                    "an ISO date or time is expected, e.g. 2025-10-01 or 2025-10-01T08:00:00+00:00"
+                ) from None
+        return value
+
 
 Make = Callable[[int, str], Chained]  # (seq, previous MAC) → the record chained there
 Seal = Callable[[int, str], str]  # (head seq, head MAC) → the head's own MAC
@@ -174,7 +188,8 @@ class Store(Protocol):
     def get(self, request_id: str) -> Entry | None: ...
     def entry_at(self, seq: int) -> Entry | None: ...
     def first(self) -> Entry | None: ...
-    def page(self, filters: Filters, after: int, limit: int) -> list[Entry]: ...
+    def page(self, filters: Filters, after: int, limit: int, offset: int = 0) -> list[Entry]: ...
+    def count(self, filters: Filters) -> int: ...
     def all(self) -> Iterator[Entry]: ...
     def head(self) -> Head: ...
     def empty(self) -> bool: ...
@@ -285,10 +300,14 @@ class Reader:
     def empty(self) -> bool:
         return not self._query("SELECT 1 FROM decisions LIMIT 1")
 
-    def page(self, filters: Filters, after: int, limit: int) -> list[Entry]:
+    def page(self, filters: Filters, after: int, limit: int, offset: int = 0) -> list[Entry]:
         where, params = _where(filters, after, self.MARK)
-        sql = f"SELECT {COLUMNS} FROM decisions WHERE {where} ORDER BY seq LIMIT {self.MARK}"
-        return [_row_to_entry(r) for r in self._query(sql, [*params, limit])]
+        sql = f"SELECT {COLUMNS} FROM decisions WHERE {where} ORDER BY seq LIMIT {self.MARK} OFFSET {self.MARK}"
+        return [_row_to_entry(r) for r in self._query(sql, [*params, limit, offset])]
+
+    def count(self, filters: Filters) -> int:
+        where, params = _where(filters, 0, self.MARK)
+        return int(self._query(f"SELECT COUNT(*) FROM decisions WHERE {where}", params)[0][0])
 
     def all(self) -> Iterator[Entry]:
         after = 0

@@ -13,6 +13,7 @@ from typing import NoReturn
 
 import grpc
 from google.protobuf.message import Message
+from pydantic import ValidationError
 
 from gongkai.check.applicability import Applicability, applicability
 from gongkai.check.checker import Checker, CheckRequest
@@ -20,7 +21,6 @@ from gongkai.check.decision import Decision
 from gongkai.check.invalid import BadInput, echo
 from gongkai.config import Settings
 from gongkai.journal.decisionlog import DecisionLog, Filters, LogError, Logged, Record, Refused, Replayed
-from gongkai.journal.store import OUTCOMES
 from gongkai.service.convert import (
     action_to_proto,
     agency_and_date,
@@ -280,15 +280,17 @@ class ComplianceService(pb_grpc.ComplianceServicer):
                 grpc.StatusCode.INVALID_ARGUMENT,
                 "page_token: 请原样传回上一页的 next_page_token / pass the previous page's next_page_token as it was",
             )
-        if request.outcome and request.outcome not in OUTCOMES:
-            _abort(context, grpc.StatusCode.INVALID_ARGUMENT, f"outcome: one of {', '.join(OUTCOMES)}")
-        filters = Filters(
-            agency=request.agency or None,
-            outcome=request.outcome or None,
-            action=request.action or None,
-            since=request.since or None,
-            until=request.until or None,
-        )
+        try:
+            filters = Filters(
+                agency=request.agency or None,
+                outcome=request.outcome or None,
+                action=request.action or None,
+                since=request.since or None,
+                until=request.until or None,
+            )
+        except ValidationError as exc:  # an outcome that does not exist, a time that is no time
+            error = exc.errors()[0]
+            _abort(context, grpc.StatusCode.INVALID_ARGUMENT, f"{error['loc'][0]}: {error['msg']}")
         entries = journal.page(filters, after, size)
         page: list[pb.LoggedDecision] = []
         used = 0
