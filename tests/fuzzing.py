@@ -379,7 +379,8 @@ def _unknown_name(draw: st.DrawFn, model: type[BaseModel]) -> str:
     own = model.model_fields
     others = sorted(set(FACT_NAMES) - own.keys())
     near_misses = [v for n in own for v in (n.upper(), f"{n} ", n.replace("_", "-"), f"facts.{n}")]
-    terms = [f.title for f in own.values() if f.title and f.title not in own]
+    # a fact's Chinese term names the fact (check/terms.py); a term slightly off does not
+    terms = [f"{f.title}的" for f in own.values() if f.title and f.title not in own]
     pools = [s for s in (others, FORBIDDEN_NAMES, near_misses, terms) if s]
     name = draw(
         st.one_of(

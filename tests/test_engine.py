@@ -9,14 +9,16 @@ from typing import Any
 
 import durable_rules_engine as dre
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from gongkai.check.checker import Checker, CheckRequest
 from gongkai.engine.compiler import AS_OF_DAY
 from gongkai.engine.durable import DurableEngine, EngineError
 from gongkai.engine.reference import ReferenceEngine
 from gongkai.facts import ACTIONS
+from gongkai.facts.base import DATE_ORDER
 from gongkai.packs.vocabulary import FactInfo, FactType
 from gongkai.periods.derive import apply_derivations
 from tests.conftest import QL_AGENCY
@@ -63,7 +65,11 @@ def test_durable_and_reference_agree_on_generated_facts(checker: Checker) -> Non
     @given(case=action_facts(checker), as_of=st.dates(min_value=dt.date(2015, 1, 1), max_value=dt.date(2027, 12, 31)))
     def agree(case: tuple[str, dict[str, Any]], as_of: dt.date) -> None:
         action, facts = case
-        typed = ACTIONS[action].model_validate(facts)
+        try:
+            typed = ACTIONS[action].model_validate(facts)
+        except ValidationError as exc:  # dates drawn in an order that cannot be: refused, never decided
+            assert {e["type"] for e in exc.errors()} == {DATE_ORDER}, exc
+            reject()
         values = {k: v for k, v in typed.model_dump().items() if v is not None}
         apply_derivations(action, values)
         # deadline lateness as the checker would add it: any number will do for agreement

@@ -135,7 +135,7 @@ def test_every_step_pytest_binds_is_one_replay_knows() -> None:
     bound = {
         phrases.AGENCY, phrases.ACTION, phrases.FACTS, phrases.UNKNOWN_FACT, phrases.AS_OF, phrases.OUTCOME,
         phrases.BREACHED, phrases.NOT_BREACHED, phrases.UNDECIDED, phrases.DUE, phrases.NO_DUE_DATE,
-        phrases.NO_OBLIGATION, phrases.WARNING, phrases.PACKS, phrases.NO_PACKS, phrases.CONFLICT,
+        phrases.NO_OBLIGATION, phrases.WARNING, phrases.PACKS, phrases.NO_PACKS, phrases.COVERAGE, phrases.CONFLICT,
         phrases.CONFLICT_NO_STRICTER, phrases.NO_CONFLICT,
     }  # fmt: skip
     assert bound == set(replay.GIVEN) | set(replay.THEN)
