@@ -24,6 +24,7 @@ from gongkai.journal.logcli import log_group
 from gongkai.review.conflicts import conflicts_command
 from gongkai.review.diff import diff_command
 from gongkai.review.mutate import mutate_command
+from gongkai.review.recheck import recheck_command
 from gongkai.review.report import report_command
 from gongkai.review.trace import trace_command
 from gongkai.service.describe import RuleNotFound, RuleView, rule_view, rule_views
@@ -232,6 +233,7 @@ cli.add_command(log_group)
 cli.add_command(mutate_command)
 cli.add_command(diff_command)
 cli.add_command(report_command)
+cli.add_command(recheck_command)
 
 
 def main() -> None:
