@@ -236,15 +236,15 @@ def replay_mismatch(logged: dict[str, Any], side: Side) -> str | None:
         return f"重新判定时被拒绝({side.rejected})"
     d = side.decision
     pairs = [
-        ("outcome", logged.get("outcome"), d.outcome.value),
-        ("findings", sorted(f.get("rule_id") for f in logged.get("findings") or []), sorted(d.breached_rules)),
+        ("结论", logged.get("outcome"), d.outcome.value),
+        ("违反的规则", sorted(f.get("rule_id") for f in logged.get("findings") or []), sorted(d.breached_rules)),
         (
-            "undecided",
+            "无法判定的规则",
             sorted(u.get("rule_id") for u in logged.get("undecided") or []),
             sorted(u.rule_id for u in d.undecided),
         ),
         (
-            "obligations",
+            "期限",
             sorted((o.get("id"), o.get("due_on"), o.get("status")) for o in logged.get("obligations") or []),
             sorted((o.id, o.due_on.isoformat() if o.due_on else None, o.status.value) for o in d.obligations),
         ),
