@@ -2,6 +2,7 @@
 2 workers, and on a cluster of separately started scheduler and worker processes over TCP.
 
 Run: python bench/recheck.py [--decisions 1000000] [--log DIR] [--configs in-process local-1 local-2 tcp-2]
+                              [--profile N]
 1. A log of --decisions decisions (SQLite, in DIR when --log is given and kept there for the
    next run, else in a temporary directory) from the scenario corpus (``corpus.py``): each
    scenario moved by 0–3 weeks and given another agency of the same packs, decided once for
@@ -15,13 +16,17 @@ Run: python bench/recheck.py [--decisions 1000000] [--log DIR] [--configs in-pro
    outputs), decisions/s, and per worker process its peak RSS and CPU seconds (sampled
    every 0.5 s with psutil): CPU seconds / wall seconds below 1 means the worker waited (for
    the CPU, on a shared machine, or for the log). Each run's changes.jsonl must be identical.
+4. With --profile N: the first N entries re-checked in this process under cProfile, and where
+   a decision's time goes (reading the log, the two checks and their engine calls, comparing).
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import hashlib
 import os
+import pstats
 import shutil
 import subprocess
 import sys
@@ -39,6 +44,8 @@ sys.path.insert(0, str(ROOT))  # for tests.decisionlogs and tests.daskcluster
 from gongkai.check.runtime import build_checker
 from gongkai.journal.decisionlog import open_log
 from gongkai.journal.readonly import open_reader
+from gongkai.journal.store import Filters
+from gongkai.review.recheck_task import Job, LogSource, RuleBundle, comparison_for, install, run_partition
 from tests.daskcluster import tcp_cluster
 from tests.decisionlogs import tighten_answer_period, variants, write_log
 
@@ -121,8 +128,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--decisions", type=int, default=1_000_000)
     parser.add_argument("--log", type=Path, default=None, help="keep the generated log here and reuse it")
-    parser.add_argument("--configs", nargs="+", choices=CONFIGS, default=list(CONFIGS))
+    parser.add_argument("--configs", nargs="*", choices=CONFIGS, default=list(CONFIGS))
     parser.add_argument("--weeks", type=int, default=4, help="date variants per scenario")
+    parser.add_argument("--profile", type=int, default=0, metavar="N", help="profile the first N entries in process")
     add_source_options(parser)
     args = parser.parse_args()
     print(machine())
@@ -153,6 +161,8 @@ def main() -> None:
         shutil.copytree(args.rules_dir, head, ignore=shutil.ignore_patterns("__pycache__"))
         tighten_answer_period(head)
 
+        if args.profile:
+            profile(log, args.rules_dir, head, args.profile)
         results = []
         for config in args.configs:
             print(f"… {config} (load average {os.getloadavg()[0]:.2f})", flush=True)
@@ -168,6 +178,8 @@ def main() -> None:
                 f"  {r['seconds']:.0f} s, {args.decisions / r['seconds']:,.0f} decisions/s; {r['summary']}", flush=True
             )
 
+    if not results:
+        return
     by = {r["config"]: r for r in results}
     one = by.get("local-1")
     rows = []
@@ -202,6 +214,46 @@ def main() -> None:
     digests = {r["digest"] for r in results}
     print(f"changes.jsonl identical in every run: {'yes' if len(digests) == 1 else 'NO: ' + str(digests)}")
     print(f"load average at the end: {os.getloadavg()[0]:.2f}")
+
+
+# (label, file suffix, function name) of the functions whose cumulative time is shown
+PROFILED = [
+    ("reading the log (SQL, JSON, Entry)", "journal/store.py", "page"),
+    ("the two checks", "check/checker.py", "check"),
+    ("  of which the engine (durable-rules)", "engine/durable.py", "fire"),
+    ("  of which derived facts", "periods/derive.py", "apply_derivations"),
+    ("  of which deadlines", "check/checker.py", "_deadlines"),
+    ("  of which findings (clause text, facts shown)", "check/checker.py", "_finding"),
+    ("comparing the two decisions", "review/diff.py", "compare"),
+    ("the request from the entry", "review/diff.py", "logged_item"),
+]
+
+
+def profile(log: Path, base: Path, head: Path, entries: int) -> None:
+    bundles = RuleBundle.of_directory("base", base), RuleBundle.of_directory("head", head)
+    for bundle in bundles:
+        install(bundle)
+    comparison = comparison_for(bundles[0].digest, bundles[1].digest)
+    job = Job(bundles[0].digest, bundles[1].digest, LogSource(str(log)), Filters(), comparison.base.lawbook.version)
+    run_partition(job, 1, min(entries, 500))  # warm
+    profiler = cProfile.Profile()
+    started = time.perf_counter()
+    profiler.enable()
+    result = run_partition(job, 1, entries)
+    profiler.disable()
+    wall = time.perf_counter() - started
+    stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+    total = sum(tt for (_, _, _), (_, _, tt, _, _) in stats.items())
+    rows = []
+    for label, suffix, name in PROFILED:
+        cumulative = sum(
+            ct for (file, _, fn), (_, _, _, ct, _) in stats.items() if file.endswith(suffix) and fn == name
+        )
+        rows.append([label, cumulative / result.decided * 1e6, f"{cumulative / total:.0%}"])
+    per = wall / result.decided * 1e6
+    print(f"profile: {result.decided:,} decisions in one process under cProfile, {per:.0f} µs each (the profiler")
+    print("adds its own overhead to every call: read the shares, not the absolute times)")
+    print(table(["where", "µs per decision (cProfile)", "share"], rows))
 
 
 def _entries(log: Path) -> int:
