@@ -31,6 +31,7 @@ from gongkai.review.conflicts import conflicts_command
 from gongkai.review.diff import diff_command
 from gongkai.review.mutate import mutate_command
 from gongkai.review.packcli import pack_group
+from gongkai.review.recheck import recheck_command
 from gongkai.review.report import report_command
 from gongkai.review.trace import trace_command
 from gongkai.service.describe import RuleNotFound, RuleView, rule_view, rule_views
@@ -273,6 +274,7 @@ cli.add_command(diff_command)
 cli.add_command(report_command)
 cli.add_command(pack_group)
 cli.add_command(calendar_group)
+cli.add_command(recheck_command)
 
 
 def main() -> None:

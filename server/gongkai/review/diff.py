@@ -105,14 +105,29 @@ def corpus_items(path: Path) -> list[Item]:
         label = f"corpus {path.name}:{number}"
         try:
             data = json.loads(line)
-            request, request_id = _request_of(data)
-            items.append(Item(f"{label} {request_id}", CheckRequest.model_validate(request)))
-        except (json.JSONDecodeError, ValidationError, TypeError, KeyError) as exc:
-            items.append(Item(label, None, problem=f"not a request: {' '.join(str(exc).split())[:160]}"))
+        except json.JSONDecodeError as exc:
+            items.append(Item(label, None, problem=_not_a_request(exc)))
+            continue
+        items.append(logged_item(label, data))
     return items
 
 
-def _request_of(data: dict[str, Any]) -> tuple[dict[str, Any], str]:
+def logged_item(label: str, data: dict[str, Any]) -> Item:
+    """A decision-log entry (or a plain request) as an action to decide again, labelled with its
+    request id; a problem when it holds no request that can be decided."""
+    try:
+        request, request_id = logged_request(data)
+        return Item(f"{label} {request_id}", CheckRequest.model_validate(request))
+    except (ValidationError, TypeError, KeyError, AttributeError) as exc:
+        return Item(label, None, problem=_not_a_request(exc))
+
+
+def _not_a_request(exc: Exception) -> str:
+    return f"not a request: {' '.join(str(exc).split())[:160]}"
+
+
+def logged_request(data: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """The request of a decision-log entry, decided again as of the day it was decided, and its id."""
     if "request" in data and isinstance(data["request"], dict):  # a decision-log entry
         request = dict(data["request"])
         decision = data.get("decision") or {}
@@ -211,6 +226,24 @@ def _outcome(d: Decision) -> str:
     return d.outcome.term
 
 
+class Comparison:
+    """The rule packs at two revisions side by side: a request decided under both, and what
+    differs between the two decisions. ``gongkai diff`` and ``gongkai recheck`` both use it."""
+
+    def __init__(self, base: Checker, head: Checker) -> None:
+        self.base, self.head = base, head
+        self.clause_of = {r.id: r.rule.clauses[0] for c in (base, head) for r in c.lawbook.rules.values()}
+        self.clause_text = {cl.id: cl.text for c in (base, head) for p in c.lawbook.packs for cl in p.catalogue.clauses}
+        base_ids, head_ids = base.lawbook.rule_ids, head.lawbook.rule_ids
+        self.rules_added, self.rules_removed = sorted(head_ids - base_ids), sorted(base_ids - head_ids)
+
+    def decide(self, request: CheckRequest) -> tuple[Side, Side, list[str], list[str]]:
+        """(base side, head side, details, clauses); details empty when nothing differs."""
+        before, after = decide(self.base, request), decide(self.head, request)
+        details, clauses = compare(before, after, self.clause_of)
+        return before, after, details, clauses
+
+
 @dataclass
 class DiffReport:
     base: str
@@ -226,11 +259,7 @@ class DiffReport:
     seals: dict[str, str] = field(default_factory=dict)  # side → whether its rules match their seal
 
     def by_clause(self) -> dict[str, list[Change]]:
-        grouped: dict[str, list[Change]] = {}
-        for change in self.changes:
-            for clause in change.clauses or [NO_CLAUSE]:
-                grouped.setdefault(clause, []).append(change)
-        return dict(sorted(grouped.items(), key=lambda kv: _clause_key(kv[0])))
+        return by_clause(self.changes)
 
     def lines(self) -> Iterator[str]:
         yield f"gongkai diff {self.base} → {self.head}"
@@ -245,16 +274,34 @@ class DiffReport:
         if self.rules_removed:
             yield f"rules removed: {', '.join(self.rules_removed)}"
         for clause, changes in self.by_clause().items():
-            text = self.clause_text.get(clause, "")
-            yield ""
-            yield f"{clause}  {text[:60]}{'…' if len(text) > 60 else ''}".rstrip()
-            for change in changes:
-                yield f"  {change.summary}"
+            yield from clause_lines(clause, self.clause_text, changes)
         for problem in self.problems:
             yield f"not compared: {problem}"
 
 
-def _clause_key(clause: str) -> tuple[Any, ...]:
+def by_clause(changes: list[Change]) -> dict[str, list[Change]]:
+    """The changes under each clause they concern (a change may concern several), clauses in order."""
+    grouped: dict[str, list[Change]] = {}
+    for change in changes:
+        for clause in change.clauses or [NO_CLAUSE]:
+            grouped.setdefault(clause, []).append(change)
+    return dict(sorted(grouped.items(), key=lambda kv: clause_key(kv[0])))
+
+
+def clause_lines(clause: str, clause_text: dict[str, str], changes: list[Change], more: int = 0) -> Iterator[str]:
+    """One clause's section: the clause and the start of its text, then one line per change
+    (and how many more there are, when only some are shown)."""
+    text = clause_text.get(clause, "")
+    yield ""
+    yield f"{clause}  {text[:60]}{'…' if len(text) > 60 else ''}".rstrip()
+    for change in changes:
+        yield f"  {change.summary}"
+    if more:
+        yield f"  … 另有 {more} 条"
+
+
+def clause_key(clause: str) -> tuple[Any, ...]:
+    """Clauses in the order of their documents: QL-5-9 before QL-5-10."""
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in clause.split("-"))
 
 
@@ -274,28 +321,23 @@ def run_diff(
         else:
             head_rules = export_tree(repo, head, rules_path, Path(tmp) / "head")
             features = export_tree(repo, head, features_path, Path(tmp) / "head")
-        base_checker, head_checker = load_checker(base_rules), load_checker(head_rules)
+        comparison = Comparison(load_checker(base_rules), load_checker(head_rules))
         report = DiffReport(base, head or "work tree")
         report.seals = {report.base: seal_state(base_rules), report.head: seal_state(head_rules)}
-        items = scenario_items(features, head_checker) if features.is_dir() else []
+        items = scenario_items(features, comparison.head) if features.is_dir() else []
         report.scenarios = len(items)
         if corpus is not None:
             extra = corpus_items(corpus)
             report.corpus = len(extra)
             items += extra
-        for book in (base_checker.lawbook, head_checker.lawbook):
-            for pack in book.packs:
-                report.clause_text.update({c.id: c.text for c in pack.catalogue.clauses})
-        base_ids, head_ids = base_checker.lawbook.rule_ids, head_checker.lawbook.rule_ids
-        report.rules_added, report.rules_removed = sorted(head_ids - base_ids), sorted(base_ids - head_ids)
-        clause_of = {r.id: r.rule.clauses[0] for b in (base_checker, head_checker) for r in b.lawbook.rules.values()}
+        report.clause_text = comparison.clause_text
+        report.rules_added, report.rules_removed = comparison.rules_added, comparison.rules_removed
         for item in items:
             if item.request is None:
                 report.problems.append(f"{item.label}: {item.problem}")
                 continue
             report.decided += 1
-            before, after = decide(base_checker, item.request), decide(head_checker, item.request)
-            details, clauses = compare(before, after, clause_of)
+            _, after, details, clauses = comparison.decide(item.request)
             if details:
                 fails = None
                 if item.case is not None and after.decision is not None:

@@ -350,17 +350,10 @@ def search_entries(
     return entries
 
 
-def write_site(
-    out: Path,
-    lawbook: Lawbook,
-    checker: Checker,
-    features_dir: Path,
-    mutation: dict[str, Any] | None = None,
-) -> Path:
-    """Write the site into ``out`` (emptied first); returns the path of index.html."""
+def environment() -> Any:
+    """The report's templates (``templates/report``), HTML escaped, undefined names an error."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-    documents, rules, scenarios = build_views(lawbook, checker, features_dir, mutation)
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(["html"]),
@@ -369,16 +362,39 @@ def write_site(
         lstrip_blocks=True,
     )
     env.filters["file"] = _file
+    return env
+
+
+def write_assets(out: Path, entries: list[dict[str, str]]) -> None:
+    """The style sheet, the search script and its index (``entries``) beside the pages in ``out``."""
+    shutil.copy(TEMPLATES / "style.css", out / "style.css")
+    shutil.copy(TEMPLATES / "search.js", out / "search.js")
+    index = json.dumps(entries, ensure_ascii=False)
+    (out / "search-index.js").write_text(f"window.GONGKAI_INDEX = {index};\n", encoding="utf-8")
+
+
+def generated() -> str:
+    """When a page was written, as its footer says it."""
+    return dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def write_site(
+    out: Path,
+    lawbook: Lawbook,
+    checker: Checker,
+    features_dir: Path,
+    mutation: dict[str, Any] | None = None,
+) -> Path:
+    """Write the site into ``out`` (emptied first); returns the path of index.html."""
+    documents, rules, scenarios = build_views(lawbook, checker, features_dir, mutation)
+    env = environment()
     if out.exists():
         shutil.rmtree(out)
     for sub in ("doc", "rule", "scenario"):
         (out / sub).mkdir(parents=True)
-    shutil.copy(TEMPLATES / "style.css", out / "style.css")
-    shutil.copy(TEMPLATES / "search.js", out / "search.js")
-    index = json.dumps(search_entries(documents, rules, scenarios), ensure_ascii=False)
-    (out / "search-index.js").write_text(f"window.GONGKAI_INDEX = {index};\n", encoding="utf-8")
+    write_assets(out, search_entries(documents, rules, scenarios))
     common = {
-        "generated": dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M"),
+        "generated": generated(),
         "ruleset_version": lawbook.version,
         "classes": CLASSES,
         "mutation": mutation,
