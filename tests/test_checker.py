@@ -101,8 +101,20 @@ def test_an_unknown_agency_kind_is_rejected_naming_the_field(checker: Checker) -
 
 
 def test_an_act_before_the_pack_took_effect_is_not_judged_by_it(checker: Checker) -> None:
-    facts = ANSWERED | {"received_on": "2016-03-01", "answered_on": "2016-06-30"}
+    facts = ANSWERED | {"received_on": "2008-03-03", "answered_on": "2008-04-30"}  # before the 2008 条例
     decision = check(checker, facts)
     assert decision.packs == []
     assert decision.findings == []
     assert decision.rules_applied == []
+
+
+def test_an_act_is_judged_by_the_national_text_in_force_on_its_date(checker: Checker) -> None:
+    """QL's agency in 2016: the 2008 条例 only (QL from 2017-06-01, the 2019 text from 2019-05-15)."""
+    facts = ANSWERED | {"received_on": "2016-03-01", "answered_on": "2016-06-30"}
+    decision = check(checker, facts)
+    assert [p.code for p in decision.packs] == ["CN08"]
+    assert {r.split("-")[0] for r in decision.rules_applied} == {"CN08"}
+    assert "CN08-24-p2.answer-late" in {f.rule_id for f in decision.findings}
+    for answered_on, codes in (("2019-05-14", ["CN08", "QL"]), ("2019-05-15", ["CN", "QL"])):
+        decision = check(checker, ANSWERED | {"received_on": "2019-04-19", "answered_on": answered_on})
+        assert [p.code for p in decision.packs] == codes

@@ -248,3 +248,17 @@
     并且 未违反规则"CN08-23.disclosed-over-objection"
     并且 未违反规则"CN08-23.third-party-not-notified"
     并且 未违反规则"CN08-14-p4.third-party-information-provided"
+
+  @CN08-23 @CN08-14-p4
+  场景: 第三方不同意公开,拟仍予提供,答复尚未作出,不判定
+    假如 事实"答复或者提供信息之日"未知
+    并且 事实如下:
+      | 事实 | 值 |
+      | 第三方不同意公开 | 是 |
+      | 有关单位和个人同意公开 | 否 |
+      | 行政机关认为不公开会对公共利益造成重大影响 | 否 |
+    并且 检查日期为"2015-10-20"
+    当 检查该行为
+    那么 结论为"合规"
+    并且 未违反规则"CN08-23.disclosed-over-objection"
+    并且 未违反规则"CN08-14-p4.third-party-information-provided"

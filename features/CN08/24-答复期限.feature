@@ -318,3 +318,16 @@
     并且 未违反规则"CN08-24-p2.amended-request-answer-late"
     并且 未违反规则"CN08-24-p2.answer-late"
     并且 没有期限"CN08.national_2008_amended_answer_deadline"
+
+  @CN08-24-p2
+  场景: 申请人未经告知自行补充申请,答复期限仍自收到原申请之日起计算
+    # 没有告知更改、补充:10月23日收到的补充不另起期限,11月16日答复按原申请逾期。
+    假如 事实如下:
+      | 事实 | 值 |
+      | 收到补正的申请之日 | 2015-10-23 |
+      | 答复或者提供信息之日 | 2015-11-16 |
+    当 检查该行为
+    那么 结论为"不合规"
+    并且 违反规则"CN08-24-p2.answer-late"
+    并且 未违反规则"CN08-24-p2.amended-request-answer-late"
+    并且 没有期限"CN08.national_2008_amended_answer_deadline"

@@ -85,6 +85,7 @@
     并且 未违反规则"CN08-11.city-county-listed-not-proactive"
     并且 未违反规则"CN08-12.township-listed-not-proactive"
     并且 未违反规则"CN08-35-1.publishing-duty-unperformed"
+    并且 没有期限"CN08.national_2008_proactive_deadline"
 
   @CN08-10 @CN08-11 @CN08-12
   场景大纲: <层级>的<类别>定为依申请公开

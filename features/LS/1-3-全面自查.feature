@@ -35,6 +35,7 @@
     那么 结论为"不合规"
     并且 适用的规则包为"CN08、LS"
     并且 未违反规则"LS-1-3.found-not-published"
+    并且 未违反规则"LS-1-3.convertible-not-proactive"
     并且 违反规则"CN08-11.city-county-listed-not-proactive"
     并且 违反规则"CN08-9.basic-requirement-not-proactive"
 

@@ -106,7 +106,9 @@ class Checker:
         results = self._deadlines(request.action, in_force, facts, as_of, calendar)
         vocab = self.lawbook.vocabulary[request.action]
         engine_started = time.perf_counter_ns()
-        fired = self.engine.fire(request.action, facts, [p.code for p in binding])
+        # Only the packs in force on the day: the others' rules would be discarded below, and two
+        # national texts (CN08, CN) bind every agency, one at a time.
+        fired = self.engine.fire(request.action, facts, [p.code for p in in_force])
         engine_micros = (time.perf_counter_ns() - engine_started) // 1000
 
         rules = [r for p in in_force for r in self._rules.get((request.action, p.code), ()) if r.in_force(as_of)]
