@@ -3,7 +3,8 @@
 A catalogue is ``rules/<CODE>/clauses.yaml``. Loading it proves two things against the
 source text in ``rules/sources/``: every clause is quoted verbatim (a contiguous piece of
 the source), and every non-empty line of the source is either inside some clause or
-listed as omitted (a heading or page furniture). Nothing is left out silently.
+listed as omitted (a heading or page furniture), or in the transcriber's preamble above the
+line ``preamble_until`` names. Nothing is left out silently.
 """
 
 from __future__ import annotations
@@ -84,8 +85,8 @@ class CatalogueError(ValueError):
 
 def check_against_source(catalogue: Catalogue, source_text: str) -> None:
     """Raise CatalogueError unless every clause is verbatim and every character of the
-    source is in some clause or on an omitted line (a long printed line may hold several
-    provisions, each its own clause)."""
+    source is in some clause, on an omitted line or in the preamble (a long printed line
+    may hold several provisions, each its own clause)."""
     problems: list[str] = []
     seen: set[str] = set()
     covered = bytearray(len(source_text))
