@@ -39,8 +39,9 @@ ON_TIME = answer_request(answered_on=DUE_ON)  # COMPLIANT
 UNREGISTERED = answer_request(answered_on=DUE_ON, registered=None)  # INCOMPLETE: registered missing
 
 
-# 海城市发展和改革局: bound by HC (no rule for answering a request) and by the 条例 (CN, from
-# 2019-05-15). Answered three months after receipt, in 2018 no rule in force covers it.
+# 海城市发展和改革局: bound by HC (from 2017-04-25; no rule for answering a request) and by the
+# 条例 (CN08 2008-05-01 to 2019-05-14, CN from 2019-05-15). Answered three months after receipt:
+# in 2007 no rule in force covers it; in 2018 the 2008 text judges it, in 2019 the 2019 text.
 HC_AGENCY = {"name": "海城市发展和改革局", "division_code": "210381", "kind": "department"}
 
 
@@ -50,5 +51,6 @@ def hc_answer(received_on: str, answered_on: str) -> dict[str, Any]:
     return {"agency": dict(HC_AGENCY), "action": "answer_request", "facts": facts}
 
 
-UNCOVERED = hc_answer("2018-09-20", "2018-12-24")  # NOT_COVERED
+UNCOVERED = hc_answer("2007-09-20", "2007-12-24")  # NOT_COVERED: before the 2008 条例 and HC
+HC_LATE_2018 = hc_answer("2018-09-20", "2018-12-24")  # NON_COMPLIANT: CN08-24-p2 (HC has no rule for it)
 HC_LATE_2019 = hc_answer("2019-06-20", "2019-09-24")  # NON_COMPLIANT: CN-33-p2.answer-late

@@ -11,7 +11,7 @@ import pytest
 from gongkai.check.checker import BadInput, Checker, CheckRequest
 from gongkai.check.decision import CoverageStatus, Outcome
 from tests.conftest import QL_AGENCY
-from tests.examples import ANSWER_FACTS, HC_LATE_2019, ON_TIME, UNCOVERED
+from tests.examples import ANSWER_FACTS, HC_LATE_2018, HC_LATE_2019, ON_TIME, UNCOVERED
 
 ANSWERED = ANSWER_FACTS  # the late answer of tests/examples.py
 
@@ -103,7 +103,7 @@ def test_an_unknown_agency_kind_is_rejected_naming_the_field(checker: Checker) -
 
 
 def test_an_act_before_the_pack_took_effect_is_not_judged_by_it(checker: Checker) -> None:
-    facts = ANSWERED | {"received_on": "2016-03-01", "answered_on": "2016-06-30"}
+    facts = ANSWERED | {"received_on": "2008-03-03", "answered_on": "2008-04-30"}  # before the 2008 条例
     decision = check(checker, facts)
     assert decision.packs == []
     assert decision.findings == []
@@ -118,21 +118,31 @@ def by_pack(decision: object) -> dict[str, object]:
     return {c.code: c for c in decision.coverage}
 
 
-def test_a_2018_answer_no_rule_in_force_covers_is_not_covered_and_says_why_for_each_pack(checker: Checker) -> None:
+def test_a_2007_answer_no_rule_in_force_covers_is_not_covered_and_says_why_for_each_pack(checker: Checker) -> None:
     decision = checker.check(CheckRequest.model_validate(UNCOVERED))
     assert decision.outcome is Outcome.not_covered
     assert (decision.rules_applied, decision.rules_satisfied, decision.findings) == ([], [], [])
-    cn, hc = by_pack(decision)["CN"], by_pack(decision)["HC"]
-    assert (cn.status, cn.effective_from, cn.rules_in_force) == (
+    cn08, cn, hc = by_pack(decision)["CN08"], by_pack(decision)["CN"], by_pack(decision)["HC"]
+    assert (cn08.status, cn08.effective_from, cn08.rules_in_force) == (
         CoverageStatus.pack_not_in_force,
-        dt.date(2019, 5, 15),
+        dt.date(2008, 5, 1),
         0,
     )
-    assert "2019-05-15" in cn.note and "尚未施行" in cn.note
-    assert (hc.status, hc.effective_from) == (CoverageStatus.no_rule_for_action, dt.date(2017, 4, 25))
-    assert "答复政府信息公开申请" in hc.note
+    assert "2008-05-01" in cn08.note and "尚未施行" in cn08.note
+    assert (cn.status, cn.effective_from) == (CoverageStatus.pack_not_in_force, dt.date(2019, 5, 15))
+    assert (hc.status, hc.effective_from) == (CoverageStatus.pack_not_in_force, dt.date(2017, 4, 25))
     (warning,) = [w for w in decision.warnings if "不在规则覆盖范围" in w]
-    assert cn.note in warning and hc.note in warning and "不表示合规" in warning
+    assert cn08.note in warning and hc.note in warning and "不表示合规" in warning
+
+
+def test_a_pack_with_no_rule_for_the_action_does_not_cover_it(checker: Checker) -> None:
+    """The issue's own example: 海城市发展和改革局 answering in 2018, three months late. HC binds
+    it but has no rule for answering requests; the 2008 条例 judges it."""
+    decision = checker.check(CheckRequest.model_validate(HC_LATE_2018))
+    assert decision.outcome is Outcome.non_compliant
+    assert "CN08-24-p2.answer-late" in decision.breached_rules
+    assert by_pack(decision)["HC"].status is CoverageStatus.no_rule_for_action
+    assert "答复政府信息公开申请" in by_pack(decision)["HC"].note
 
 
 def test_the_same_request_in_2019_is_judged_by_the_national_regulation(checker: Checker) -> None:
@@ -154,7 +164,11 @@ def test_a_compliant_decision_lists_the_rules_it_rests_on(checker: Checker) -> N
     assert decision.rules_satisfied == [
         r for r in decision.rules_applied if r not in decision.breached_rules and r not in undecided
     ]
-    assert {c.code: c.status for c in decision.coverage} == {"CN": CoverageStatus.applied, "QL": CoverageStatus.applied}
+    assert {c.code: c.status for c in decision.coverage} == {
+        "CN08": CoverageStatus.pack_not_in_force,  # the 2008 text binds every agency too, until 2019-05-14
+        "CN": CoverageStatus.applied,
+        "QL": CoverageStatus.applied,
+    }
 
 
 def rules_moved(checker: Checker, pack: str, start: dt.date) -> Checker:
@@ -173,6 +187,7 @@ def test_a_pack_in_force_whose_rules_for_the_action_are_not_yet_in_force_does_no
     assert decision.outcome is Outcome.not_covered
     assert [p.code for p in decision.packs] == ["CN", "QL"]  # both packs are in force; their rules are not
     assert {c.code: c.status for c in decision.coverage} == {
+        "CN08": CoverageStatus.pack_not_in_force,
         "CN": CoverageStatus.rules_not_in_force,
         "QL": CoverageStatus.rules_not_in_force,
     }
@@ -196,3 +211,15 @@ def test_rules_in_force_of_which_none_could_be_decided_make_the_decision_incompl
     decided = checker.check(request.model_copy(update={"facts": {"decided_on": "2018-03-20", "failings": []}}))
     assert decided.outcome is Outcome.compliant  # decided: no sanction applies
     assert decided.rules_satisfied
+
+
+def test_an_act_is_judged_by_the_national_text_in_force_on_its_date(checker: Checker) -> None:
+    """QL's agency in 2016: the 2008 条例 only (QL from 2017-06-01, the 2019 text from 2019-05-15)."""
+    facts = ANSWERED | {"received_on": "2016-03-01", "answered_on": "2016-06-30"}
+    decision = check(checker, facts)
+    assert [p.code for p in decision.packs] == ["CN08"]
+    assert {r.split("-")[0] for r in decision.rules_applied} == {"CN08"}
+    assert "CN08-24-p2.answer-late" in {f.rule_id for f in decision.findings}
+    for answered_on, codes in (("2019-05-14", ["CN08", "QL"]), ("2019-05-15", ["CN", "QL"])):
+        decision = check(checker, ANSWERED | {"received_on": "2019-04-19", "answered_on": answered_on})
+        assert [p.code for p in decision.packs] == codes

@@ -16,7 +16,7 @@ import yaml
 from gongkai.check.runtime import load_lawbook
 from gongkai.engine.compiler import with_condition
 from gongkai.packs import conditions as c
-from gongkai.review.mutate import NEVER, Config, Outcome, Report, Runner, generate, run, sample, set_floor
+from gongkai.review.mutate import NEVER, Config, Outcome, Report, Runner, generate, run, sample, select, set_floor
 from tests.conftest import ROOT
 
 RULES, FEATURES = ROOT / "rules", ROOT / "features"
@@ -85,6 +85,14 @@ def test_durable_rules_and_the_reference_evaluator_kill_the_same_mutants() -> No
     verdicts = {m.id: (durable.run(m.id).status, reference.run(m.id).status) for m in chosen}
     assert {k: v for k, v in verdicts.items() if v[0] != v[1]} == {}
     assert {v[0] for v in verdicts.values()} == {"killed", "survived"}
+
+
+def test_only_a_pack_code_selects_that_pack_and_anything_else_a_rule_prefix(runner: Runner) -> None:
+    assert {m.pack for m in select(runner.mutants, "CN")} == {"CN"}  # not CN08, whose ids also start with CN
+    assert {m.pack for m in select(runner.mutants, "CN08")} == {"CN08"}
+    chosen = select(runner.mutants, "CN08-24-p2.")
+    assert chosen and all(m.target.startswith("CN08-24-p2.") for m in chosen)
+    assert select(runner.mutants, None) == runner.mutants
 
 
 def test_sampling_is_deterministic_and_bounded(runner: Runner) -> None:

@@ -539,11 +539,13 @@ def test_describe_actions_narrows_to_an_agency_on_a_date(stub: pb_grpc.Complianc
 
 def test_applicability_names_packs_actions_and_rules(stub: pb_grpc.ComplianceStub) -> None:
     now = stub.Applicability(pb.ApplicabilityRequest(agency=QL_AGENCY, as_of="2025-10-01"), timeout=30)
-    assert list(now.binding) == ["CN", "QL"] and [p.code for p in now.packs] == ["CN", "QL"]
+    assert list(now.binding) == ["CN", "CN08", "QL"] and [p.code for p in now.packs] == ["CN", "QL"]
     answer = next(a for a in now.actions if a.kind == "answer_request")
     assert "QL-5-10.answer-late" in answer.rules and answer.term == "答复政府信息公开申请"
-    before = stub.Applicability(pb.ApplicabilityRequest(agency=QL_AGENCY, as_of="2016-01-01"), timeout=30)
-    assert list(before.binding) == ["CN", "QL"] and list(before.packs) == [] and list(before.actions) == []
+    before = stub.Applicability(pb.ApplicabilityRequest(agency=QL_AGENCY, as_of="2007-01-01"), timeout=30)
+    assert list(before.binding) == ["CN", "CN08", "QL"] and list(before.packs) == [] and list(before.actions) == []
+    in_2016 = stub.Applicability(pb.ApplicabilityRequest(agency=QL_AGENCY, as_of="2016-01-01"), timeout=30)
+    assert [p.code for p in in_2016.packs] == ["CN08"]
 
 
 def test_applicability_refuses_a_bad_date_or_agency(stub: pb_grpc.ComplianceStub) -> None:

@@ -33,7 +33,7 @@
   场景: 属性随文报批、印发时标注“此件公开发布”的主动公开政策性文件,合规
     当 检查该行为
     那么 结论为"合规"
-    并且 适用的规则包为"HC"
+    并且 适用的规则包为"CN08、HC"
     并且 未违反规则"HC-2-2.attribute-not-submitted"
     并且 未违反规则"HC-2-2.withheld-without-reasons"
     并且 未违反规则"HC-2-2-s2.withheld-policy-not-reviewed"

@@ -30,7 +30,7 @@
   场景: 部门名义的政策性文件由本部门负责解读,解读方案和材料随文报分管负责人审签,合规
     当 检查该行为
     那么 结论为"合规"
-    并且 适用的规则包为"HC"
+    并且 适用的规则包为"CN08、HC"
     并且 未违反规则"HC-3-1-s2.issuer-not-interpreting"
     并且 未违反规则"HC-3-1-s6.interpretation-not-submitted"
     并且 未违反规则"HC-3-1-s6.interpretation-not-approved"

@@ -37,7 +37,7 @@
   场景: 拟稿单注明主动公开、经审核、签发后编目并及时发布的公文,合规
     当 检查该行为
     那么 结论为"合规"
-    并且 适用的规则包为"LS"
+    并且 适用的规则包为"CN08、LS"
     并且 未违反规则"LS-2-3-1.attribute-not-fixed-by-signing"
     并且 未违反规则"LS-2-3-1.proactive-not-released"
     并且 未违反规则"LS-2-3-3.attribute-not-on-form"

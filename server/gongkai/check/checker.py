@@ -116,7 +116,9 @@ class Checker:
             results = self._deadlines(request.action, in_force, facts, as_of, calendar)
         vocab = self.lawbook.vocabulary[request.action]
         engine_started = time.perf_counter_ns()
-        fired = self.engine.fire(request.action, facts, [p.code for p in binding])
+        # Only the packs in force on the day: the others' rules would be discarded below, and two
+        # national texts (CN08, CN) bind every agency, one at a time.
+        fired = self.engine.fire(request.action, facts, [p.code for p in in_force])
         engine_micros = (time.perf_counter_ns() - engine_started) // 1000
 
         by_pack = {p.code: self.rules_in_force(request.action, [p], as_of) for p in in_force}

@@ -72,13 +72,16 @@ class Reporter(Choice):
 
 
 class ReportContent(Choice):
-    """第五十条 (一)–(四), and what 第五十条第四项 adds for people's governments."""
+    """第五十条 (一)–(四), what 第五十条第四项 adds for people's governments, and what the
+    2008 text (第三十二条) asked besides."""
 
     proactive = "proactive", "行政机关主动公开政府信息的情况"
     requests = "requests", "行政机关收到和处理政府信息公开申请的情况"
     review_and_litigation = "review_and_litigation", "因政府信息公开工作被申请行政复议、提起行政诉讼的情况"
     problems_and_improvements = "problems_and_improvements", "政府信息公开工作存在的主要问题及改进情况"
     assessment_results = "assessment_results", "工作考核、社会评议和责任追究结果情况"
+    # 2008 第三十二条第三项 (the 2019 text dropped it)
+    fees_and_waivers = "fees_and_waivers", "政府信息公开的收费及减免情况"
 
 
 class AnnualReport(ActionFacts):

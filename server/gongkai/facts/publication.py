@@ -19,6 +19,7 @@ from gongkai.facts.exemptions import (
 )
 from gongkai.facts.national import NationalPublishingFacts
 from gongkai.facts.publishing_extra import LocalPublishingFacts
+from gongkai.facts.regulation_2008 import Regulation2008PublishingFacts
 from gongkai.packs.vocabulary import Choice
 from gongkai.periods.derive import derivation
 
@@ -93,7 +94,9 @@ class SecrecyReviewFacts(BaseModel):
     record_elements: list[RecordElement] | None = fact("文字记载已载明的事项")
 
 
-class PublishInformation(SecrecyReviewFacts, LocalPublishingFacts, NationalPublishingFacts, ActionFacts):
+class PublishInformation(
+    SecrecyReviewFacts, LocalPublishingFacts, NationalPublishingFacts, Regulation2008PublishingFacts, ActionFacts
+):
     """A piece of government information that is about to be, or has been, published."""
 
     kind: ClassVar[str] = "publish_information"

@@ -9,6 +9,7 @@ from gongkai.facts.base import COUNT, YEAR, ActionFacts, fact
 from gongkai.facts.national import NationalAccountabilityFacts, NationalCatalogueFacts, NationalYearFacts
 from gongkai.facts.publication import Impact
 from gongkai.facts.records_local import LocalAccountabilityFacts, LocalCatalogueFacts, LocalYearFacts
+from gongkai.facts.regulation_2008 import Regulation2008AccountabilityFacts
 from gongkai.packs.vocabulary import Choice
 from gongkai.periods.derive import derivation
 
@@ -120,7 +121,9 @@ class Conduct(Choice):
     other_unrectified = "other_unrectified", "其他违反政务公开有关规定,且不按要求进行整改"
 
 
-class Accountability(LocalAccountabilityFacts, NationalAccountabilityFacts, ActionFacts):
+class Accountability(
+    LocalAccountabilityFacts, NationalAccountabilityFacts, Regulation2008AccountabilityFacts, ActionFacts
+):
     """Holding a unit or person accountable for conduct in disclosure work (责任追究)."""
 
     kind: ClassVar[str] = "accountability"

@@ -8,6 +8,7 @@ from typing import ClassVar
 from gongkai.facts.base import ActionFacts, fact
 from gongkai.facts.exemptions import Exemption
 from gongkai.facts.national import NationalRequestFacts
+from gongkai.facts.regulation_2008 import Regulation2008RequestFacts
 from gongkai.packs.vocabulary import Choice
 from gongkai.periods.derive import derivation
 
@@ -56,7 +57,7 @@ class SuspensionGround(Choice):
     other = "other", "其他(非法定)事由"
 
 
-class AnswerRequest(NationalRequestFacts, ActionFacts):
+class AnswerRequest(NationalRequestFacts, Regulation2008RequestFacts, ActionFacts):
     """A request for government information and the answer given (or still pending)."""
 
     kind: ClassVar[str] = "answer_request"

@@ -3,7 +3,8 @@
 A catalogue is ``rules/<CODE>/clauses.yaml``. Loading it proves two things against the
 source text in ``rules/sources/``: every clause is quoted verbatim (a contiguous piece of
 the source), and every non-empty line of the source is either inside some clause or
-listed as omitted (a heading or page furniture). Nothing is left out silently.
+listed as omitted (a heading or page furniture), or in the transcriber's preamble above the
+line ``preamble_until`` names. Nothing is left out silently.
 """
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-CLAUSE_ID = re.compile(r"^[A-Z]{2,3}-\d+(-(\d+|[ps]\d+))*$")
+# A pack's code: two or three capitals, and the year of the text when one document has
+# several encoded texts (CN08: the 2008 条例, replaced by the 2019 text, CN).
+PACK_CODE = r"[A-Z]{2,3}(?:[0-9]{2})?"
+CLAUSE_ID = re.compile(rf"^{PACK_CODE}-\d+(-(\d+|[ps]\d+))*$")
 
 
 class ClauseClass(StrEnum):
@@ -31,7 +35,7 @@ class Strict(BaseModel):
 
 
 class Document(Strict):
-    code: str = Field(pattern=r"^[A-Z]{2,3}$")
+    code: str = Field(pattern=rf"^{PACK_CODE}$")
     title: str
     number: str | None = None  # 文号, e.g. 海政办发〔2017〕37号
     issuer: str
@@ -64,6 +68,10 @@ class Catalogue(Strict):
     document: Document
     clauses: list[Clause]
     omitted: list[Omission] = []
+    # A line of the source that ends its preamble: the transcriber's notes on where the text
+    # comes from (sources, cross-checks), above the document itself. That line and every line
+    # above it are furniture; no clause is looked for there.
+    preamble_until: str | None = None
 
     def clause(self, clause_id: str) -> Clause:
         for clause in self.clauses:
@@ -78,12 +86,13 @@ class CatalogueError(ValueError):
 
 def check_against_source(catalogue: Catalogue, source_text: str) -> None:
     """Raise CatalogueError unless every clause is verbatim and every character of the
-    source is in some clause or on an omitted line (a long printed line may hold several
-    provisions, each its own clause)."""
+    source is in some clause, on an omitted line or in the preamble (a long printed line
+    may hold several provisions, each its own clause)."""
     problems: list[str] = []
     seen: set[str] = set()
     covered = bytearray(len(source_text))
-    position = 0
+    body = _preamble_end(catalogue, source_text, problems)
+    position = body
     for clause in catalogue.clauses:
         if clause.id in seen:
             problems.append(f"duplicate clause id {clause.id!r}")
@@ -91,7 +100,7 @@ def check_against_source(catalogue: Catalogue, source_text: str) -> None:
         # clauses come in document order: look after the previous one first
         start = source_text.find(clause.text, position)
         if start < 0:
-            start = source_text.find(clause.text)
+            start = source_text.find(clause.text, body)
         if start < 0:
             problems.append(f"clause {clause.id!r} is not verbatim in the source")
             continue
@@ -103,13 +112,26 @@ def check_against_source(catalogue: Catalogue, source_text: str) -> None:
     problems += [f"omitted line {line!r} is not a line of the source" for line in omitted - {x.strip() for x in lines}]
     offset = 0
     for line in lines:
-        if line.strip() and line.strip() not in omitted:
+        if offset >= body and line.strip() and line.strip() not in omitted:
             left = "".join(ch for k, ch in enumerate(line) if not ch.isspace() and not covered[offset + k])
             if left:
                 problems.append(f"source text in no clause nor omitted: {left[:40]!r}")
         offset += len(line)
     if problems:
         raise CatalogueError("; ".join(problems))
+
+
+def _preamble_end(catalogue: Catalogue, source_text: str, problems: list[str]) -> int:
+    """Where the document begins: after the line ``preamble_until``, or at the start."""
+    if catalogue.preamble_until is None:
+        return 0
+    offset = 0
+    for line in source_text.splitlines(keepends=True):
+        offset += len(line)
+        if line.strip() == catalogue.preamble_until.strip():
+            return offset
+    problems.append(f"preamble_until {catalogue.preamble_until!r} is not a line of the source")
+    return 0
 
 
 # libyaml's parser when PyYAML has it (the usual wheels do): start-up is mostly reading YAML,

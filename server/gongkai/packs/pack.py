@@ -20,10 +20,10 @@ from typing import TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from gongkai.packs.catalogue import Catalogue, CatalogueError, parse_catalogue, safe_load
+from gongkai.packs.catalogue import PACK_CODE, Catalogue, CatalogueError, parse_catalogue, safe_load
 from gongkai.packs.snapshot import PackError, Snapshot
 
-RULE_ID = r"^[A-Z]{2,3}-[0-9][A-Za-z0-9.\-]*$"
+RULE_ID = rf"^{PACK_CODE}-[0-9][A-Za-z0-9.\-]*$"
 FACT_NAME = r"^[a-z][a-z0-9_]*$"
 M = TypeVar("M", bound=BaseModel)
 
@@ -145,7 +145,7 @@ class RuleFile(Strict):
 
 
 class PackMeta(Strict):
-    code: str = Field(pattern=r"^[A-Z]{2,3}$")
+    code: str = Field(pattern=rf"^{PACK_CODE}$")
     effective_from: dt.date
     effective_to: dt.date | None = None
     date_note: str  # where the effective date comes from, or the assumption made and why

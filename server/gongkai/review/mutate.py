@@ -480,6 +480,15 @@ class Report:
         }
 
 
+def select(mutants: list[Mutant], only: str | None) -> list[Mutant]:
+    """The mutants of one pack (its code: CN is not CN08), or of the rules whose id starts with ``only``."""
+    if only is None:
+        return mutants
+    if only in {m.pack for m in mutants}:
+        return [m for m in mutants if m.pack == only]
+    return [m for m in mutants if m.target.startswith(only)]
+
+
 class BaselineFails(RuntimeError):
     """Scenarios fail on the rules as written: mutation testing needs a green suite."""
 
@@ -506,7 +515,7 @@ def run(
         raise BaselineFails(f"{len(failing)} scenarios fail before any mutation: {lines}")
     every = runner.mutants
     stale = sorted(set(config.equivalent) - {m.id for m in every})
-    chosen = [m for m in every if only is None or m.target.startswith(only) or m.pack == only]
+    chosen = select(every, only)
     if per_target is not None:
         chosen = sample(chosen, per_target)
     outcomes = {
