@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import ClassVar
 
-from gongkai.facts.base import ActionFacts, fact
+from gongkai.facts.base import ActionFacts, Day, fact
 from gongkai.facts.exemptions import Exemption
 from gongkai.facts.national import NationalRequestFacts
 from gongkai.packs.vocabulary import Choice
@@ -68,7 +68,7 @@ class AnswerRequest(NationalRequestFacts, ActionFacts):
     applicant_address: str | None = fact("申请人地址", personal=True)
     applicant_contact: str | None = fact("申请人联系方式", personal=True)
     request_elements: list[RequestElement] | None = fact("申请已包括的内容")
-    received_on: dt.date | None = fact("收到申请之日")
+    received_on: Day | None = fact("收到申请之日")
     registered: bool | None = fact("已及时登记")
     information_status: InformationStatus | None = fact("所申请信息的情形")
     answer_type: AnswerType | None = fact("答复方式", "尚未答复则不填")
@@ -111,7 +111,7 @@ class AnswerRequest(NationalRequestFacts, ActionFacts):
     )
     correction_items_stated: bool | None = fact("告知补正时已说明需要补正的事项和合理的补正期限")
     correction_renotified_on: dt.date | None = fact("再次告知申请人补正之日", "一次性告知后又要求补正的;没有则不填")
-    corrected_received_on: dt.date | None = fact("收到补正的申请之日", "尚未收到则不填")
+    corrected_received_on: Day | None = fact("收到补正的申请之日", "尚未收到则不填")
     # 条例第三十二条、第三十四条 with 第三十三条第三款: consultation time is not counted
     consultation_started_on: dt.date | None = fact("书面征求第三方或者其他机关意见之日", "未征求意见则不填")
     consultation_ended_on: dt.date | None = fact("收到意见或者征求意见期限届满之日", "以先到者为准;仍在征求意见则不填")

@@ -29,6 +29,9 @@ class Derivation:
     type: type  # int, bool or dt.date
     compute: Callable[..., Any]
     partial: bool  # called even when inputs are absent (and may return None: unknown)
+    # When the fact cannot be derived, the facts to ask the caller for, given the facts known
+    # (None: every absent input). For a fact that any one of several inputs settles.
+    asks: Callable[[Facts], tuple[str, ...]] | None = None
 
 
 REGISTRY: dict[str, Derivation] = {}
@@ -42,13 +45,14 @@ def derivation(
     type_: type,
     *,
     partial: bool = False,
+    asks: Callable[[Facts], tuple[str, ...]] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a derived fact; unless ``partial``, it is absent when any input is absent."""
 
     def register(fn: Callable[..., Any]) -> Callable[..., Any]:
         if name in REGISTRY:
             raise ValueError(f"derived fact {name!r} registered twice")
-        REGISTRY[name] = Derivation(name, term, actions, inputs, type_, fn, partial)
+        REGISTRY[name] = Derivation(name, term, actions, inputs, type_, fn, partial, asks)
         return fn
 
     return register
@@ -72,6 +76,15 @@ def apply_derivations(action: str, facts: Facts) -> None:
             value = d.compute(*values)
             if value is not None:
                 facts[d.name] = value
+
+
+def asked_for(name: str, facts: Facts) -> tuple[str, ...] | None:
+    """The facts to ask for in place of a derived fact that could not be derived, when its
+    derivation says (None: trace every absent input)."""
+    d = REGISTRY.get(name)
+    if d is None or d.asks is None:
+        return None
+    return d.asks(facts)
 
 
 @dataclass(frozen=True)
