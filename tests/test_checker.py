@@ -30,7 +30,7 @@ def test_a_late_answer_names_the_clause_quotes_it_and_shows_the_deciding_facts(c
     assert finding.facts["received_on"] == "2025-09-26"
     assert finding.facts["answer_deadline_due"] == "2025-10-23"
     assert decision.as_of == dt.date(2025, 10, 24)  # the date of the action itself
-    assert [p.code for p in decision.packs] == ["CN", "QL"]  # the national baseline binds every agency
+    assert [p.code for p in decision.packs] == ["CN", "FEE", "QL"]  # the national law binds every agency
     assert decision.jurisdiction == "福建省三明市清流县"
     assert len(decision.ruleset_version) == 16
 

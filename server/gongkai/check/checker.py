@@ -187,15 +187,21 @@ class Checker:
     ) -> dict[CompiledDeadline, DeadlineResult]:
         """Compute the packs' deadlines for the action, adding ``<id>_due``/``<id>_overdue`` to the facts."""
         results = {}
+        closed: dict[str, dt.date] = {}  # deadline id → the day it closed, for suspension_until
         codes = {p.code for p in packs}
-        for d in self.lawbook.deadlines.get(action, []):
+        deadlines = self.lawbook.deadlines.get(action, [])
+        # A suspension bounded by another deadline needs that one first (the compiler allows
+        # no chains, so one pass after the others is enough).
+        for d in sorted(deadlines, key=lambda d: d.deadline.suspension_until is not None):
             if d.pack.code not in codes:
                 continue
-            result = compute_deadline(d.deadline, d.parameter, facts, as_of, calendar)
+            result = compute_deadline(d.deadline, d.parameter, facts, as_of, calendar, closed)
             if result is not None:
                 if result.due_on is not None:
                     facts[d.deadline.id + "_due"] = result.due_on
                 facts[d.deadline.id + "_overdue"] = result.overdue
+                if result.closed_on is not None:
+                    closed[d.deadline.id] = result.closed_on
                 results[d] = result
         return results
 

@@ -215,6 +215,20 @@ def _suggestion_found(found_on: dt.date | None) -> bool:
     return found_on is not None
 
 
+@derivation(
+    "changed_after_suggestion_finding",
+    "政府信息在经审核认定属于主动公开范围之后发生变更",
+    PUBLISH,
+    ("changed_on", "suggestion_found_proactive_on"),
+    bool,
+    partial=True,
+)
+def _changed_after_finding(changed_on: dt.date | None, found_on: dt.date | None) -> bool:
+    """第二十六条 times a change from the change; 第四十四条第二款 times the first proactive
+    release from the finding. A change after the finding is a change of proactive information."""
+    return changed_on is not None and found_on is not None and changed_on > found_on
+
+
 # --- answering a request ----------------------------------------------------------------
 
 
@@ -267,6 +281,7 @@ class NationalRequestFacts(BaseModel):
     third_party_objected: bool | None = fact("第三方不同意公开")
     objection_reasonable: bool | None = fact("第三方不同意公开有合理理由")
     third_party_told_of_disclosure: bool | None = fact("已将决定公开的政府信息内容和理由书面告知第三方")
+    silence_taken_as_objection: bool | None = fact("以第三方逾期未提出意见视为不同意公开而不予公开", "未以此为由的填否")
     # 第三十五条: requests beyond a reasonable number or frequency
     reasons_requested: bool | None = fact("已要求申请人说明理由")
     reasons_found_unreasonable: bool | None = fact("行政机关认为申请理由不合理")
@@ -552,10 +567,11 @@ def _closed_on(answered_on: dt.date | None, told_on: dt.date | None, declined_on
     return min(days) if days else None
 
 
-@derivation("fee_charged", "已收取信息处理费", REQUEST, ("fee_charged_on",), bool, partial=True)
-def _fee_charged(charged_on: dt.date | None) -> bool:
-    """A charge date that is absent means no fee was charged."""
-    return charged_on is not None
+@derivation("fee_charged", "已收取信息处理费", REQUEST, ("fee_charged_on", "fee_amount"), bool, partial=True)
+def _fee_charged(charged_on: dt.date | None, amount: float | None) -> bool:
+    """The amount decides when given (0: nothing charged); else a charge date that is absent
+    means no fee was charged."""
+    return amount > 0 if amount is not None else charged_on is not None
 
 
 # --- responding to public opinion -------------------------------------------------------
