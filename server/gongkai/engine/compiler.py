@@ -155,7 +155,8 @@ def vocabulary_for(action: str) -> dict[str, FactInfo]:
             kind = SCALARS.get(d.type)
             if kind is None or kind is FactType.text:
                 raise CompileError(f"derived fact {d.name!r}: type {d.type.__name__} is not a fact type")
-            vocab[d.name] = FactInfo(d.name, d.term, kind, derived_from=d.inputs, shows=d.inputs)
+            shows = tuple(i for i in d.inputs if i != AS_OF_DAY)  # the check date is the decision's as_of
+            vocab[d.name] = FactInfo(d.name, d.term, kind, derived_from=d.inputs, shows=shows)
     return vocab
 
 
