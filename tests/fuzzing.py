@@ -24,7 +24,7 @@ from gongkai.config import default_rules_dir
 from gongkai.engine.compiler import AS_OF_DAY
 from gongkai.engine.durable import RESERVED
 from gongkai.facts import ACTIONS
-from gongkai.facts.base import DATE_ORDER, EARLIEST, LATEST, ActionFacts
+from gongkai.facts.base import DATE_ORDER, EARLIEST, LATEST, ActionFacts, Day
 from gongkai.packs.jurisdiction import EVERYWHERE, AgencyKind
 from gongkai.packs.pack import load_packs
 from gongkai.periods.derive import REGISTRY
@@ -217,6 +217,8 @@ def shape_of(annotation: Any) -> Shape:
         return shape_of(args[0])
     if origin is list:
         return "list", shape_of(args[0])
+    if annotation == Day:  # a date that also takes a timestamp, dated in Beijing time
+        return "day", None
     if origin is typing.Literal:
         return "literal", list(args)
     if isinstance(annotation, type):
@@ -275,7 +277,7 @@ def _valid(draw: st.DrawFn, shape: Shape, near: dt.date, limits: Limits) -> Any:
         )
     if kind == "str":
         return draw(st.one_of(AWKWARD_TEXT, st.sampled_from(["x" * longest, "𠀀" * longest, "é" * longest])))
-    if kind in ("date", "datetime"):
+    if kind in ("date", "datetime", "day"):
         day = draw(
             st.one_of(
                 # near one date per request, so that dates fall on either side of each other
@@ -285,7 +287,7 @@ def _valid(draw: st.DrawFn, shape: Shape, near: dt.date, limits: Limits) -> Any:
                 st.dates(EARLIEST, LATEST),
             ).filter(lambda d: EARLIEST <= d <= LATEST)
         )
-        if kind == "date":
+        if kind == "date" or (kind == "day" and draw(st.booleans())):
             return day.isoformat()
         zone = draw(st.sampled_from(["", "", "Z", "+08:00", "-12:00", "+14:00"]))
         if day in (EARLIEST, LATEST):
@@ -321,11 +323,15 @@ def _wrong(draw: st.DrawFn, shape: Shape, limits: Limits) -> tuple[Any, bool]:
         may += [True, "12.5", " 7 ", "1_000.5"]
     elif kind == "str":
         must += [12, 3.5, True, "𠀀" * (longest + 1), "x" * 200_000]
-    elif kind == "date":
+    elif kind in ("date", "day"):
         must += [d.isoformat() for d in OUT_OF_RANGE]
         must += ["2025-02-30", "2025-13-01", "2025-00-10", "25-10-01", "2025/10/01", "", "today", True]
-        must += ["2025-10-01T25:00:00", "2025-10-01T12:00:00", "１９９９-01-01", "2025-10-01 extra"]
+        must += ["2025-10-01T25:00:00", "１９９９-01-01", "2025-10-01 extra"]
         may += [1_700_000_000, 0, 20251001, 1e11, "1700000000", "2025-10-01T00:00:00", "2025-10-01T00:00:00Z"]
+        # a time of day: refused for a plain date, dated in Beijing time for a timestamp-taking one
+        (must if kind == "date" else may).append("2025-10-01T12:00:00")
+        if kind == "day":
+            must += [f"{EARLIEST}T00:00:00+14:00", f"{LATEST}T23:59:59-12:00", "2025-10-01T12:00:00+25:00"]
     elif kind == "datetime":
         must += [f"{d.isoformat()}T12:00:00" for d in OUT_OF_RANGE]
         must += ["2025-10-01T25:00:00", "2025-10-01T12:00:00+25:00", "2025-02-30T00:00:00", "", "now", True]

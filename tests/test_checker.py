@@ -32,7 +32,7 @@ def test_a_late_answer_names_the_clause_quotes_it_and_shows_the_deciding_facts(c
     assert finding.facts["received_on"] == "2025-09-26"
     assert finding.facts["answer_deadline_due"] == "2025-10-23"
     assert decision.as_of == dt.date(2025, 10, 24)  # the date of the action itself
-    assert [p.code for p in decision.packs] == ["CN", "QL"]  # the national baseline binds every agency
+    assert [p.code for p in decision.packs] == ["CN", "FEE", "QL"]  # the national law binds every agency
     assert decision.jurisdiction == "福建省三明市清流县"
     assert len(decision.ruleset_version) == 16
 
@@ -167,6 +167,7 @@ def test_a_compliant_decision_lists_the_rules_it_rests_on(checker: Checker) -> N
     assert {c.code: c.status for c in decision.coverage} == {
         "CN08": CoverageStatus.pack_not_in_force,  # the 2008 text binds every agency too, until 2019-05-14
         "CN": CoverageStatus.applied,
+        "FEE": CoverageStatus.applied,  # the fee measures (2021) judge answers too
         "QL": CoverageStatus.applied,
     }
 
@@ -182,18 +183,21 @@ def rules_moved(checker: Checker, pack: str, start: dt.date) -> Checker:
 
 
 def test_a_pack_in_force_whose_rules_for_the_action_are_not_yet_in_force_does_not_cover_it(checker: Checker) -> None:
-    later = rules_moved(rules_moved(checker, "QL", dt.date(2026, 1, 1)), "CN", dt.date(2026, 1, 1))
+    later = checker
+    for pack in ("QL", "CN", "FEE"):
+        later = rules_moved(later, pack, dt.date(2026, 1, 1))
     decision = later.check(CheckRequest.model_validate(ON_TIME))
     assert decision.outcome is Outcome.not_covered
-    assert [p.code for p in decision.packs] == ["CN", "QL"]  # both packs are in force; their rules are not
+    assert [p.code for p in decision.packs] == ["CN", "FEE", "QL"]  # the packs are in force; their rules are not
     assert {c.code: c.status for c in decision.coverage} == {
         "CN08": CoverageStatus.pack_not_in_force,
         "CN": CoverageStatus.rules_not_in_force,
+        "FEE": CoverageStatus.rules_not_in_force,
         "QL": CoverageStatus.rules_not_in_force,
     }
     one_left = rules_moved(checker, "QL", dt.date(2026, 1, 1)).check(CheckRequest.model_validate(ON_TIME))
     assert one_left.outcome is Outcome.compliant  # CN still judges it
-    assert all(r.startswith("CN-") for r in one_left.rules_satisfied) and one_left.rules_satisfied
+    assert all(r.startswith(("CN-", "FEE-")) for r in one_left.rules_satisfied) and one_left.rules_satisfied
 
 
 HC_OFFICE = {"name": "海城市人民政府办公室", "division_code": "210381", "kind": "government_office"}
@@ -223,3 +227,85 @@ def test_an_act_is_judged_by_the_national_text_in_force_on_its_date(checker: Che
     for answered_on, codes in (("2019-05-14", ["CN08", "QL"]), ("2019-05-15", ["CN", "QL"])):
         decision = check(checker, ANSWERED | {"received_on": "2019-04-19", "answered_on": answered_on})
         assert [p.code for p in decision.packs] == codes
+
+
+# --- 条例第三十一条: the receipt date by channel, and timestamps dated in Beijing time ---------
+
+
+def test_the_periods_run_from_the_signing_day_when_no_receipt_date_is_given(checker: Checker) -> None:
+    facts = {k: v for k, v in ANSWERED.items() if k != "received_on"} | {"post_signed_for_on": "2025-09-26"}
+    decision = check(checker, facts)
+    due = {o.id: (o.starts_on, o.due_on) for o in decision.obligations}
+    assert due["QL.answer_deadline"] == (dt.date(2025, 9, 26), dt.date(2025, 10, 23))
+    assert due["CN.national_answer_deadline"] == (dt.date(2025, 9, 26), dt.date(2025, 10, 30))
+    assert "received_on" not in decision.missing_facts
+    assert [f.rule_id for f in decision.findings] == ["QL-5-10.answer-late"]
+
+
+def test_a_receipt_date_against_article_31_is_a_finding_naming_both_dates(checker: Checker) -> None:
+    """The day the parcel reached the office is not the receipt date: the periods run from the
+    signature and the finding shows both dates."""
+    facts = ANSWERED | {"post_signed_for_on": "2025-09-26", "received_on": "2025-10-09", "answered_on": "2025-10-23"}
+    decision = check(checker, facts)
+    findings = {f.rule_id: f for f in decision.findings}
+    assert set(findings) == {"CN-31-2.receipt-not-signed-or-confirmed-day"}
+    shown = findings["CN-31-2.receipt-not-signed-or-confirmed-day"].facts
+    assert (shown["received_on"], shown["lawful_received_on"]) == ("2025-10-09", "2025-09-26")
+    assert shown["post_signed_for_on"] == "2025-09-26"
+    ql = next(o for o in decision.obligations if o.id == "QL.answer_deadline")
+    assert (ql.starts_on, ql.due_on, ql.status.value) == (dt.date(2025, 9, 26), dt.date(2025, 10, 23), "met")
+
+
+def test_a_late_answer_shows_the_receipt_date_it_was_counted_from(checker: Checker) -> None:
+    facts = {k: v for k, v in ANSWERED.items() if k != "received_on"} | {"submitted_in_person_on": "2025-09-26"}
+    (finding,) = check(checker, facts).findings
+    assert finding.rule_id == "QL-5-10.answer-late"
+    assert finding.facts["request_received_on"] == "2025-09-26"
+    assert finding.facts["submitted_in_person_on"] == "2025-09-26"
+
+
+@pytest.mark.parametrize(
+    ("stamp", "day"),
+    [
+        ("2025-01-26T18:10:00Z", "2025-01-27"),  # already the 27th in Beijing
+        ("2025-01-26T15:59:59Z", "2025-01-26"),  # one second before midnight in Beijing
+        ("2025-01-26T16:00:00+00:00", "2025-01-27"),
+        ("2025-01-27T00:30:00+08:00", "2025-01-27"),
+        ("2025-01-26T23:30:00-05:00", "2025-01-27"),
+        ("2025-01-26T23:30:00", "2025-01-26"),  # no offset: a time on the agency's (Beijing) clock
+        ("2025-01-26 08:00", "2025-01-26"),
+        ("2025-01-26", "2025-01-26"),
+    ],
+)
+def test_submission_and_confirmation_timestamps_are_dated_in_beijing_time(
+    checker: Checker, stamp: str, day: str
+) -> None:
+    facts = {k: v for k, v in ANSWERED.items() if k != "received_on"}
+    facts |= {"online_or_fax_submitted_on": stamp, "confirmed_with_applicant_on": stamp}
+    national = next(o for o in check(checker, facts).obligations if o.id == "CN.national_answer_deadline")
+    assert national.starts_on == dt.date.fromisoformat(day)
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("2025-01-26T25:00:00Z", "valid date"),
+        ("2025-02-30T10:00:00+08:00", "valid date"),
+        ("0001-01-01T00:00:00+14:00", "a date between"),
+        ("2199-12-31T23:00:00-12:00", "a date between"),
+        ("2025-01-26Tnoon", "valid date"),
+    ],
+)
+def test_a_bad_timestamp_is_refused_naming_the_field(checker: Checker, value: str, words: str) -> None:
+    with pytest.raises(BadInput) as error:
+        check(checker, {"confirmed_with_applicant_on": value})
+    assert error.value.field == "facts.confirmed_with_applicant_on"
+    assert words in error.value.message
+
+
+def test_an_unconfirmed_online_request_asks_for_the_confirmation(checker: Checker) -> None:
+    facts = {k: v for k, v in ANSWERED.items() if k != "received_on"} | {"online_or_fax_submitted_on": "2025-09-26"}
+    decision = check(checker, facts)
+    assert "confirmed_with_applicant_on" in decision.missing_facts
+    assert "received_on" not in decision.missing_facts
+    assert not any(o.id.endswith("answer_deadline") for o in decision.obligations)

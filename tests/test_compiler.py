@@ -122,3 +122,29 @@ def test_not_in_is_the_negation_of_in() -> None:
     node = parse('answer_type not in ["provided", "refused"]')
     assert node == Not(OneOf("answer_type", ("provided", "refused")))
     assert render(node) == 'answer_type not in ["provided", "refused"]'
+
+
+BOUNDED_DEADLINE = """
+deadlines:
+  - id: test_answer_deadline
+    title: 答复期限
+    clauses: [QL-5-10]
+    actions: [answer_request]
+    start: request_received_on
+    period: answer_period
+    end: answered_on
+    {suspension}
+"""
+
+
+def test_a_suspension_bounded_by_no_deadline_is_rejected(tmp_path: Path) -> None:
+    deadline = BOUNDED_DEADLINE.format(
+        suspension="suspension: [consultation_began_on, consultation_ended_on]\n    suspension_until: no_such_deadline"
+    )
+    with pytest.raises(CompileError, match="suspension_until 'no_such_deadline' is not a deadline of answer_request"):
+        compile_rule(tmp_path, deadline)
+
+
+def test_a_suspension_bound_needs_a_suspension(tmp_path: Path) -> None:
+    with pytest.raises(PackError, match="suspension_until needs a suspension"):
+        compile_rule(tmp_path, BOUNDED_DEADLINE.format(suspension="suspension_until: answer_deadline"))

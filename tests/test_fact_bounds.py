@@ -90,3 +90,40 @@ def test_fact_json_writes_every_exponent_with_a_decimal_point_and_keeps_the_valu
     assert json.loads(text) == fact
     assert '"a":1.0e-05' in text.replace(" ", "") and '"b":1.0e+16' in text.replace(" ", "")
     assert fact_json({"c": 1.5, "f": 3}) == json.dumps({"c": 1.5, "f": 3})  # the usual case untouched
+
+
+def fee(**facts: Any) -> dict[str, Any]:
+    return {"received_on": "2025-09-26", "answered_on": "2025-10-20", "fee_charged_on": "2025-10-20"} | facts
+
+
+@pytest.mark.parametrize(("ordinal", "allowed"), [(1, True), (0, False), (100_000, True), (100_001, False)])
+def test_a_requests_ordinal_in_the_month_lies_between_1_and_100000(
+    checker: Checker, ordinal: int, allowed: bool
+) -> None:
+    facts = fee(fee_method="by_piece", monthly_request_ordinal=ordinal, fee_amount=200)
+    if allowed:  # the 1st is free; the 100000th may cost 100元 + 100元 for each band of 10 from the 31st
+        findings = {f.rule_id for f in check(checker, NINGHUA_BUREAU, "answer_request", facts).findings}
+        assert ("FEE-4-1.charged-within-free-allowance" in findings) is (ordinal == 1)
+        assert "FEE-4-3.above-progressive-rate" not in findings
+    else:
+        assert refused_field(checker, NINGHUA_BUREAU, "answer_request", facts) == "facts.monthly_request_ordinal"
+
+
+@pytest.mark.parametrize(("pages", "allowed"), [(0, True), (-1, False), (10_000_000, True), (10_000_001, False)])
+def test_the_pages_provided_lie_between_0_and_ten_million(checker: Checker, pages: int, allowed: bool) -> None:
+    facts = fee(fee_method="by_volume", copies_requested=True, pages_provided=pages, fee_amount=10)
+    if allowed:  # no page is free of charge only up to 30
+        findings = {f.rule_id for f in check(checker, NINGHUA_BUREAU, "answer_request", facts).findings}
+        assert ("FEE-5-1.charged-within-free-pages" in findings) is (pages == 0)
+    else:
+        assert refused_field(checker, NINGHUA_BUREAU, "answer_request", facts) == "facts.pages_provided"
+
+
+@pytest.mark.parametrize(("amount", "allowed"), [(0, True), (-0.01, False), (1e9, True), (1e9 + 1, False)])
+def test_a_fee_lies_between_0_and_a_billion_yuan(checker: Checker, amount: float, allowed: bool) -> None:
+    facts = fee(fee_method="by_piece", monthly_request_ordinal=12, fee_amount=amount)
+    if allowed:  # 0: nothing charged; a billion: far above the 12th request's 100元
+        findings = {f.rule_id for f in check(checker, NINGHUA_BUREAU, "answer_request", facts).findings}
+        assert ("FEE-4-2.above-first-band-rate" in findings) is (amount > 0)
+    else:
+        assert refused_field(checker, NINGHUA_BUREAU, "answer_request", facts) == "facts.fee_amount"

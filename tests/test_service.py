@@ -274,11 +274,16 @@ def test_list_rules_lists_every_rule_and_filters_by_pack_and_action(
     stub: pb_grpc.ComplianceStub, checker: Checker
 ) -> None:
     everything = stub.ListRules(pb.ListRulesRequest(), timeout=30).rules
-    assert [r.id for r in everything] == list(checker.lawbook.rules)
+    assert [r.id for r in everything] == [r.id for r in checker.lawbook.rules.values()]  # a version each
     for_answers = stub.ListRules(pb.ListRulesRequest(pack="QL", action="answer_request"), timeout=30).rules
     assert LATE_RULE in {r.id for r in for_answers}
     assert all(r.pack == "QL" and "answer_request" in r.actions for r in for_answers)
     assert len(for_answers) == len([r for r in checker.lawbook.by_action["answer_request"] if r.pack.code == "QL"])
+    versions = stub.ListRules(pb.ListRulesRequest(pack="CN"), timeout=30).rules
+    dated = [(r.effective_from, r.effective_to) for r in versions if r.id == "CN-42.fee-charged"]
+    assert dated == [("2019-05-15", "2020-12-31"), ("2021-01-01", "")]  # a rule with dated versions: both
+    latest = stub.GetRule(pb.GetRuleRequest(id="CN-42.fee-charged"), timeout=30)
+    assert latest.effective_from == "2021-01-01"  # by its id, the latest version
 
 
 @pytest.mark.parametrize(("query", "field"), [({"pack": "XX"}, "pack"), ({"action": "answer"}, "action")])
@@ -539,11 +544,13 @@ def test_describe_actions_narrows_to_an_agency_on_a_date(stub: pb_grpc.Complianc
 
 def test_applicability_names_packs_actions_and_rules(stub: pb_grpc.ComplianceStub) -> None:
     now = stub.Applicability(pb.ApplicabilityRequest(agency=QL_AGENCY, as_of="2025-10-01"), timeout=30)
-    assert list(now.binding) == ["CN", "CN08", "QL"] and [p.code for p in now.packs] == ["CN", "QL"]
+    assert list(now.binding) == ["CN", "CN08", "FEE", "QL"] and [p.code for p in now.packs] == ["CN", "FEE", "QL"]
     answer = next(a for a in now.actions if a.kind == "answer_request")
     assert "QL-5-10.answer-late" in answer.rules and answer.term == "答复政府信息公开申请"
     before = stub.Applicability(pb.ApplicabilityRequest(agency=QL_AGENCY, as_of="2007-01-01"), timeout=30)
-    assert list(before.binding) == ["CN", "CN08", "QL"] and list(before.packs) == [] and list(before.actions) == []
+    assert (
+        list(before.binding) == ["CN", "CN08", "FEE", "QL"] and list(before.packs) == [] and list(before.actions) == []
+    )
     in_2016 = stub.Applicability(pb.ApplicabilityRequest(agency=QL_AGENCY, as_of="2016-01-01"), timeout=30)
     assert [p.code for p in in_2016.packs] == ["CN08"]
 

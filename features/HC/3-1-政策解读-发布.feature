@@ -188,6 +188,6 @@
       | 尚未确定是否属于国家秘密 | 否 |
     当 检查该行为
     那么 结论为"不合规"
-    并且 适用的规则包为"CN、HC"
+    并且 适用的规则包为"CN、FEE、HC"
     并且 违反规则"HC-3-1-s9.interpretation-not-simultaneous"
     并且 期限"HC.hc_interpretation_deadline"到期日为"2025-06-23",状态为"逾期"

@@ -126,7 +126,7 @@
     并且 检查日期为"2025-03-03"
     当 检查该行为
     那么 结论为"合规"
-    并且 适用的规则包为"CN、QL"
+    并且 适用的规则包为"CN、FEE、QL"
     并且 存在冲突"catalogue-elements",没有较严格的一方
     并且 未违反规则"QL-5-12.elements-missing"
     并且 不存在冲突"answer_period"

@@ -33,7 +33,14 @@ from gongkai.packs.conflicts import Conflict, conflicts_for
 from gongkai.packs.jurisdiction import Agency, UnknownDivision, binding_packs, division_path, known_agencies
 from gongkai.packs.pack import Pack, Severity
 from gongkai.packs.vocabulary import FactInfo
-from gongkai.periods.derive import DeadlineResult, apply_derivations, compute_deadline, extension_of, period_text
+from gongkai.periods.derive import (
+    DeadlineResult,
+    apply_derivations,
+    asked_for,
+    compute_deadline,
+    extension_of,
+    period_text,
+)
 from gongkai.periods.workdays import WorkingDayCalendar
 
 
@@ -264,15 +271,21 @@ class Checker:
     ) -> dict[CompiledDeadline, DeadlineResult]:
         """Compute the packs' deadlines for the action, adding ``<id>_due``/``<id>_overdue`` to the facts."""
         results = {}
+        closed: dict[str, dt.date] = {}  # deadline id → the day it closed, for suspension_until
         codes = {p.code for p in packs}
-        for d in self.lawbook.deadlines.get(action, []):
+        deadlines = self.lawbook.deadlines.get(action, [])
+        # A suspension bounded by another deadline needs that one first (the compiler allows
+        # no chains, so one pass after the others is enough).
+        for d in sorted(deadlines, key=lambda d: d.deadline.suspension_until is not None):
             if d.pack.code not in codes:
                 continue
-            result = compute_deadline(d.deadline, d.parameter, facts, as_of, calendar)
+            result = compute_deadline(d.deadline, d.parameter, facts, as_of, calendar, closed)
             if result is not None:
                 if result.due_on is not None:
                     facts[d.deadline.id + "_due"] = result.due_on
                 facts[d.deadline.id + "_overdue"] = result.overdue
+                if result.closed_on is not None:
+                    closed[d.deadline.id] = result.closed_on
                 results[d] = result
         return results
 
@@ -301,6 +314,11 @@ def missing_inputs(reads: tuple[str, ...], facts: dict[str, Any], vocab: dict[st
     def trace(name: str) -> None:
         if facts.get(name) is not None:
             return
+        asks = asked_for(name, facts)
+        if asks is not None:
+            for i in asks:
+                trace(i)
+            return
         info = vocab.get(name)
         inputs = [i for i in info.derived_from if facts.get(i) is None] if info else []
         if info and info.derived_from and inputs:
@@ -315,13 +333,23 @@ def missing_inputs(reads: tuple[str, ...], facts: dict[str, Any], vocab: dict[st
 
 
 def _deciding_facts(reads: tuple[str, ...], facts: dict[str, Any], vocab: dict[str, FactInfo]) -> dict[str, Any]:
-    """The facts the rule read, each followed by the facts that explain a derived one."""
+    """The facts the rule read, each followed by the facts that explain a derived one, down to
+    the caller's (a deadline shows its start, and a derived start the dates it was taken from)."""
     shown: dict[str, Any] = {}
-    for name in reads:
+    seen: set[str] = set()
+
+    def show(name: str) -> None:
+        if name in seen:
+            return
+        seen.add(name)
+        if facts.get(name) is not None:
+            shown[name] = _plain(facts[name])
         info = vocab.get(name)
-        for key in (name, *(info.shows if info else ())):
-            if key not in shown and facts.get(key) is not None:
-                shown[key] = _plain(facts[key])
+        for key in info.shows if info else ():
+            show(key)
+
+    for name in reads:
+        show(name)
     return shown
 
 

@@ -31,6 +31,7 @@ from gongkai.packs import conditions as c
 from gongkai.packs.jurisdiction import AgencyKind
 from gongkai.packs.pack import Deadline, Difference, Pack, Parameter, Rule
 from gongkai.packs.vocabulary import SCALARS, FactInfo, FactType, model_vocabulary
+from gongkai.periods.derive import AS_OF_DAY
 from gongkai.periods.derive import REGISTRY as DERIVATIONS
 from gongkai.periods.holidays import NO_DATA, HolidayData
 
@@ -42,9 +43,6 @@ DISJUNCT = "~"  # engine rule name = logical name + DISJUNCT + index
 
 class CompileError(ValueError):
     """A rule that does not fit the law's vocabulary; the message names rule and problem."""
-
-
-AS_OF_DAY = "as_of_day"  # the check's as-of date as an ordinal: effective dates are engine tests
 
 
 @dataclass(frozen=True, eq=False)
@@ -159,7 +157,8 @@ def vocabulary_for(action: str) -> dict[str, FactInfo]:
             kind = SCALARS.get(d.type)
             if kind is None or kind is FactType.text:
                 raise CompileError(f"derived fact {d.name!r}: type {d.type.__name__} is not a fact type")
-            vocab[d.name] = FactInfo(d.name, d.term, kind, derived_from=d.inputs, shows=d.inputs)
+            shows = tuple(i for i in d.inputs if i != AS_OF_DAY)  # the check date is the decision's as_of
+            vocab[d.name] = FactInfo(d.name, d.term, kind, derived_from=d.inputs, shows=shows)
     return vocab
 
 
@@ -240,6 +239,13 @@ def _add_deadline(book: Lawbook, pack: Pack, d: Deadline, clause_ids: set[str]) 
         for name in dates:
             if name not in vocab or vocab[name].type not in (FactType.date, FactType.datetime):
                 raise CompileError(f"{where}: {name!r} is not a date fact of {action}")
+        if d.suspension_until is not None:
+            bounding = [o.deadline for o in book.deadlines.get(action, []) if o.deadline.id == d.suspension_until]
+            if not bounding or bounding[0].suspension_until is not None:
+                raise CompileError(
+                    f"{where}: suspension_until {d.suspension_until!r} is not a deadline of {action} declared "
+                    "before it, or is itself bounded by another"
+                )
         if d.extension and (d.extension not in vocab or vocab[d.extension].type != FactType.number):
             raise CompileError(f"{where}: {d.extension!r} is not a number fact of {action}")
         if applies_if is not None:
@@ -249,7 +255,8 @@ def _add_deadline(book: Lawbook, pack: Pack, d: Deadline, clause_ids: set[str]) 
         if d.period:
             book.parameter_actions.setdefault((pack.code, d.period), set()).add(action)
         # Only the start is required: an absent end means "not done yet", not "unknown".
-        shown = tuple(n for n in (d.start, d.end, d.extension, *(d.suspension or ()), d.id + "_due") if n)
+        bound = d.suspension_until and d.suspension_until + "_due"
+        shown = tuple(n for n in (d.start, d.end, d.extension, *(d.suspension or ()), bound, d.id + "_due") if n)
         required = (d.start,) if d.start else ()
         vocab[d.id + "_due"] = FactInfo(d.id + "_due", d.title + "到期日", FactType.date, derived_from=required)
         vocab[d.id + "_overdue"] = FactInfo(

@@ -12,9 +12,20 @@ refused, naming the later fact, whatever the action kind (``ActionFacts``).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, ClassVar, Self
+import typing
+from typing import Annotated, Any, ClassVar, Self
+from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 CHINA_STANDARD_TIME = dt.timezone(dt.timedelta(hours=8))  # a time of day given without a zone
@@ -48,6 +59,45 @@ YEAR = {"ge": 1949, "le": 2199}  # the years dates may fall in (EARLIEST, LATEST
 
 EARLIEST, LATEST = dt.date(1949, 10, 1), dt.date(2199, 12, 31)
 
+# China Standard Time, from the tzdata package where the system has no zone database.
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+
+def beijing_day(value: Any) -> Any:
+    """A timestamp → the day it falls on in Beijing; anything else is left to the date parser.
+
+    Online and fax submissions and confirmations are logged with a time of day, often in UTC:
+    ``2025-01-26T18:10:00Z`` is already 27 January in Beijing, and that is the day the
+    条例 counts. A timestamp without an offset is read as Beijing time (the time of a Chinese
+    agency's own system); a bare date is a Beijing date as before.
+    """
+    if isinstance(value, str) and len(value) > 10 and value[10:11] in ("T", "t", " "):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value  # not a timestamp: the date parser says what is wrong with it
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            try:
+                value = value.astimezone(BEIJING)
+            except OverflowError:  # the first or last day representable, moved past it
+                raise ValueError(f"a date between {EARLIEST} and {LATEST} is expected") from None
+        return value.date()
+    return value
+
+
+# A date fact that also takes a timestamp (with or without an offset) and keeps its Beijing day.
+Day = Annotated[
+    dt.date,
+    BeforeValidator(beijing_day),
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}],
+            "description": "日期,或带时刻的时间戳(无时区的按北京时间;有时区的换算为北京时间所在之日)",
+        }
+    ),
+]
+
 
 class ActionFacts(BaseModel):
     """Base of every action kind's facts."""
@@ -71,7 +121,8 @@ class ActionFacts(BaseModel):
             for earlier in extra.get("not_before", ()):
                 other = cls.model_fields.get(earlier)
                 # a misspelt or mistyped order would never be checked: fail at import instead
-                if other is None or other.annotation != field.annotation or _moment_type(field.annotation) is None:
+                kind = _moment_type(field.annotation)
+                if other is None or kind is None or _moment_type(other.annotation) is not kind:
                     raise TypeError(f"{cls.__name__}.{name}: not_before {earlier!r} is no date fact of the same type")
                 orders.append((name, earlier))
         cls.date_orders = tuple(orders)
@@ -111,11 +162,15 @@ class ActionFacts(BaseModel):
 
 
 def _moment_type(annotation: Any) -> type | None:
-    """dt.datetime or dt.date for a date fact's annotation (``X | None``), else None."""
-    for kind in (dt.datetime, dt.date):  # datetime first: it is a date too
-        if annotation == kind | None:
-            return kind
-    return None
+    """dt.datetime or dt.date for a date fact's annotation (``X | None``; a ``Day`` is a date,
+    whatever the timestamp it was given as), else None."""
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    if len(args) != 1:
+        return None
+    (inner,) = args
+    if typing.get_origin(inner) is Annotated:
+        inner = typing.get_args(inner)[0]
+    return inner if inner in (dt.datetime, dt.date) else None
 
 
 def aware(moment: dt.datetime) -> dt.datetime:

@@ -16,7 +16,7 @@ from gongkai.facts.base import ActionFacts, fact
 from gongkai.facts.publication import DisclosureAttribute
 from gongkai.facts.publishing_extra import LaterFinding
 from gongkai.packs.vocabulary import Choice
-from gongkai.periods.derive import derivation
+from gongkai.periods.derive import AS_OF_DAY, derivation
 
 
 class IssuedAs(Choice):
@@ -140,6 +140,20 @@ def _signed(signed_on: dt.date | None) -> bool:
 @derivation("draft_issued", "已印发", ("draft_document",), ("issued_on",), bool, partial=True)
 def _issued(issued_on: dt.date | None) -> bool:
     return issued_on is not None
+
+
+@derivation(
+    "signing_day_passed",
+    "签发之日已过(检查日在签发之日以后)",
+    ("draft_document",),
+    ("signed_on", AS_OF_DAY),
+    bool,
+    partial=True,
+)
+def _signing_day_passed(signed_on: dt.date | None, as_of_day: int | None) -> bool:
+    """What LS 二(三)6 and 8 ask 公文签发后 carries no period: due on signing, so a check on the
+    signing day finds it still to do, and any later check finds it late. Not signed: False."""
+    return signed_on is not None and as_of_day is not None and as_of_day > signed_on.toordinal()
 
 
 @derivation("later_found", "日常工作中已有发现", ("draft_document",), ("later_found_on",), bool, partial=True)

@@ -11,10 +11,11 @@ A date that is absent means the event has not happened; any other absent fact is
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from pydantic import BaseModel
 
-from gongkai.facts.base import COUNT, fact
+from gongkai.facts.base import COUNT, Day, fact
 from gongkai.packs.vocabulary import Choice
 from gongkai.periods.derive import derivation
 from gongkai.periods.workdays import current_calendar
@@ -217,6 +218,20 @@ def _suggestion_found(found_on: dt.date | None) -> bool:
     return found_on is not None
 
 
+@derivation(
+    "changed_after_suggestion_finding",
+    "政府信息在经审核认定属于主动公开范围之后发生变更",
+    PUBLISH,
+    ("changed_on", "suggestion_found_proactive_on"),
+    bool,
+    partial=True,
+)
+def _changed_after_finding(changed_on: dt.date | None, found_on: dt.date | None) -> bool:
+    """第二十六条 times a change from the change; 第四十四条第二款 times the first proactive
+    release from the finding. A change after the finding is a change of proactive information."""
+    return changed_on is not None and found_on is not None and changed_on > found_on
+
+
 # --- answering a request ----------------------------------------------------------------
 
 
@@ -252,15 +267,15 @@ class NationalRequestFacts(BaseModel):
     form_filled_by_office: bool | None = fact("口头申请已由政府信息公开工作机构代为填写")
     form_requirement_stated: bool | None = fact("申请已写明政府信息的形式要求(获取信息的方式、途径)")
     # 第三十一条: when the request counts as received
-    submitted_in_person_on: dt.date | None = fact("申请人当面提交申请之日", "不是当面提交的不填")
-    post_signed_for_on: dt.date | None = fact("行政机关签收邮寄的申请之日", "不是以需签收的方式邮寄的不填")
-    ordinary_letter_received_on: dt.date | None = fact(
+    submitted_in_person_on: Day | None = fact("申请人当面提交申请之日", "不是当面提交的不填")
+    post_signed_for_on: Day | None = fact("行政机关签收邮寄的申请之日", "不是以需签收的方式邮寄的不填")
+    ordinary_letter_received_on: Day | None = fact(
         "收到以平常信函等无需签收的邮寄方式提交的申请之日", "不是以这种方式提交的不填"
     )
-    online_or_fax_submitted_on: dt.date | None = fact(
+    online_or_fax_submitted_on: Day | None = fact(
         "申请人通过互联网渠道或者政府信息公开工作机构的传真提交申请之日", "不是以这种方式提交的不填"
     )
-    confirmed_with_applicant_on: dt.date | None = fact(
+    confirmed_with_applicant_on: Day | None = fact(
         "与申请人确认收到申请之日",
         "平常信函、互联网渠道、传真提交的;尚未确认则不填",
         not_before=("ordinary_letter_received_on", "online_or_fax_submitted_on"),
@@ -276,6 +291,7 @@ class NationalRequestFacts(BaseModel):
     third_party_objected: bool | None = fact("第三方不同意公开")
     objection_reasonable: bool | None = fact("第三方不同意公开有合理理由")
     third_party_told_of_disclosure: bool | None = fact("已将决定公开的政府信息内容和理由书面告知第三方")
+    silence_taken_as_objection: bool | None = fact("以第三方逾期未提出意见视为不同意公开而不予公开", "未以此为由的填否")
     # 第三十五条: requests beyond a reasonable number or frequency
     reasons_requested: bool | None = fact("已要求申请人说明理由")
     reasons_found_unreasonable: bool | None = fact("行政机关认为申请理由不合理")
@@ -356,19 +372,29 @@ def _online(day: dt.date | None) -> bool:
     return day is not None
 
 
+CHANNELS = ("submitted_in_person_on", "post_signed_for_on", "ordinary_letter_received_on", "online_or_fax_submitted_on")
+
+
+def _confirmation_awaited(facts: dict[str, Any]) -> bool:
+    """A letter or an online or fax submission counts as received only once confirmed."""
+    by_hand_or_post = facts.get("submitted_in_person_on") or facts.get("post_signed_for_on")
+    awaiting = facts.get("ordinary_letter_received_on") or facts.get("online_or_fax_submitted_on")
+    return not by_hand_or_post and bool(awaiting) and not facts.get("confirmed_with_applicant_on")
+
+
+def _lawful_asks(facts: dict[str, Any]) -> tuple[str, ...]:
+    """An unconfirmed letter or online submission: the confirmation; no channel: the channel."""
+    return ("confirmed_with_applicant_on",) if _confirmation_awaited(facts) else CHANNELS
+
+
 @derivation(
     "lawful_received_on",
     "依条例第三十一条确定的收到申请之日",
     REQUEST,
-    (
-        "submitted_in_person_on",
-        "post_signed_for_on",
-        "ordinary_letter_received_on",
-        "online_or_fax_submitted_on",
-        "confirmed_with_applicant_on",
-    ),
+    (*CHANNELS, "confirmed_with_applicant_on"),
     dt.date,
     partial=True,
+    asks=_lawful_asks,
 )
 def _lawful_received(
     in_person: dt.date | None,
@@ -377,7 +403,11 @@ def _lawful_received(
     online: dt.date | None,
     confirmed: dt.date | None,
 ) -> dt.date | None:
-    """第三十一条: 提交之日 (一), 签收之日 or, for an ordinary letter, 确认之日 (二), 双方确认之日 (三)."""
+    """第三十一条: 提交之日 (一), 签收之日 or, for an ordinary letter, 确认之日 (二), 双方确认之日 (三).
+
+    签收之日 is the day anyone at the agency signed for the item (a mailroom or a guard, on a
+    Saturday too), not the day it reached the disclosure office (see CN-31-2's rule note).
+    """
     if in_person is not None:
         return in_person
     if signed is not None:
@@ -387,15 +417,41 @@ def _lawful_received(
     return None
 
 
+def _receipt_asks(facts: dict[str, Any]) -> tuple[str, ...]:
+    """An unconfirmed letter or online submission: the confirmation; otherwise 收到申请之日
+    (a caller who gives no channel facts gives that date)."""
+    return ("confirmed_with_applicant_on",) if _confirmation_awaited(facts) else ("received_on",)
+
+
+@derivation(
+    "request_received_on",
+    "计算期限的收到申请之日(按条例第三十一条依提交方式确定;未给出提交方式的,为所填收到申请之日)",
+    REQUEST,
+    ("received_on", "lawful_received_on"),
+    dt.date,
+    partial=True,
+    asks=_receipt_asks,
+)
+def _request_received(received_on: dt.date | None, lawful: dt.date | None) -> dt.date | None:
+    """The day every request period starts from: the law's (第三十一条) whenever the channel
+    facts fix it, even against a different 收到申请之日 given (that difference is a finding
+    of its own: CN-31-n); otherwise the 收到申请之日 given."""
+    return lawful if lawful is not None else received_on
+
+
 @derivation(
     "receipt_date_as_article_31",
     "收到申请之日按条例第三十一条确定",
     REQUEST,
     ("received_on", "lawful_received_on"),
     bool,
+    partial=True,
 )
-def _receipt_as_31(received_on: dt.date, lawful: dt.date) -> bool:
-    return received_on == lawful
+def _receipt_as_31(received_on: dt.date | None, lawful: dt.date | None) -> bool | None:
+    """No 收到申请之日 given: nothing contradicts the law (the periods run from its date)."""
+    if received_on is None:
+        return True
+    return None if lawful is None else received_on == lawful
 
 
 @derivation(
@@ -525,10 +581,11 @@ def _closed_on(answered_on: dt.date | None, told_on: dt.date | None, declined_on
     return min(days) if days else None
 
 
-@derivation("fee_charged", "已收取信息处理费", REQUEST, ("fee_charged_on",), bool, partial=True)
-def _fee_charged(charged_on: dt.date | None) -> bool:
-    """A charge date that is absent means no fee was charged."""
-    return charged_on is not None
+@derivation("fee_charged", "已收取信息处理费", REQUEST, ("fee_charged_on", "fee_amount"), bool, partial=True)
+def _fee_charged(charged_on: dt.date | None, amount: float | None) -> bool:
+    """The amount decides when given (0: nothing charged); else a charge date that is absent
+    means no fee was charged."""
+    return amount > 0 if amount is not None else charged_on is not None
 
 
 # --- responding to public opinion -------------------------------------------------------

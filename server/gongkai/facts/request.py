@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import ClassVar
 
-from gongkai.facts.base import ActionFacts, fact
+from gongkai.facts.base import ActionFacts, Day, fact
 from gongkai.facts.exemptions import Exemption
+from gongkai.facts.fees import FeeFacts
 from gongkai.facts.national import NationalRequestFacts
 from gongkai.facts.regulation_2008 import Regulation2008RequestFacts
 from gongkai.packs.vocabulary import Choice
@@ -57,7 +58,7 @@ class SuspensionGround(Choice):
     other = "other", "其他(非法定)事由"
 
 
-class AnswerRequest(NationalRequestFacts, Regulation2008RequestFacts, ActionFacts):
+class AnswerRequest(NationalRequestFacts, Regulation2008RequestFacts, FeeFacts, ActionFacts):
     """A request for government information and the answer given (or still pending)."""
 
     kind: ClassVar[str] = "answer_request"
@@ -71,7 +72,7 @@ class AnswerRequest(NationalRequestFacts, Regulation2008RequestFacts, ActionFact
     request_elements: list[RequestElement] | None = fact("申请已包括的内容")
     # No order with the submission dates of 条例第三十一条: a receipt date recorded before the
     # letter was signed for is a wrong record the 条例's rules judge (CN-31-2), not a refusal.
-    received_on: dt.date | None = fact("收到申请之日")
+    received_on: Day | None = fact("收到申请之日")
     registered: bool | None = fact("已及时登记")
     information_status: InformationStatus | None = fact("所申请信息的情形")
     answer_type: AnswerType | None = fact("答复方式", "尚未答复则不填")
@@ -119,8 +120,20 @@ class AnswerRequest(NationalRequestFacts, Regulation2008RequestFacts, ActionFact
     correction_renotified_on: dt.date | None = fact(
         "再次告知申请人补正之日", "一次性告知后又要求补正的;没有则不填", not_before=("correction_notified_on",)
     )
-    corrected_received_on: dt.date | None = fact(
+    corrected_received_on: Day | None = fact(
         "收到补正的申请之日", "尚未收到则不填", not_before=("correction_notified_on",)
+    )
+    renotice_added_items: bool | None = fact(
+        "再次要求补正时提出了首次告知未列明的事项", "再次告知补正的才填;只是申请人补正后所列事项仍不明确的,填否"
+    )
+    corrected_request_refused_on: Day | None = fact("拒收申请人按告知提交的补正申请之日", "没有拒收则不填")
+    # 条例第三十六条第六项: an earlier answer to the same applicant for the same information
+    earlier_answer_on: dt.date | None = fact(
+        "此前已就该申请人申请公开的相同政府信息作出答复之日", "没有作出过答复则不填"
+    )
+    circumstances_may_have_changed: bool | None = fact(
+        "前次答复的事实根据可能已经发生变化",
+        "如国家秘密已经解密、行政管理过程已经完成、信息尚未制作的原因已经消除(条例第十八条)",
     )
     # 条例第三十二条、第三十四条 with 第三十三条第三款: consultation time is not counted
     consultation_started_on: dt.date | None = fact(
@@ -214,15 +227,32 @@ def _correction_requested(notified_on: dt.date | None, answer_type: AnswerType |
 
 
 @derivation(
+    "corrected_request_on",
+    "收到(或者拒收)补正的申请之日",
+    ("answer_request",),
+    ("corrected_received_on", "corrected_request_refused_on"),
+    dt.date,
+    partial=True,
+)
+def _corrected_request_on(received_on: dt.date | None, refused_on: dt.date | None) -> dt.date | None:
+    """条例第三十条: the answer period runs from the corrected request's receipt. A corrected
+    request the agency refused to take counts as received the day it was refused: refusing the
+    correction and not answering is a failure to perform the duty (河南省开封市中级人民法院,
+    张冬亮 v 开封市金明区人民政府, 河南省高级人民法院2015年度典型行政案例之八)."""
+    days = [d for d in (received_on, refused_on) if d is not None]
+    return min(days) if days else None
+
+
+@derivation(
     "corrected_request_received",
     "已收到补正的申请",
     ("answer_request",),
-    ("corrected_received_on",),
+    ("corrected_received_on", "corrected_request_refused_on"),
     bool,
     partial=True,
 )
-def _corrected_received(received_on: dt.date | None) -> bool:
-    return received_on is not None
+def _corrected_received(received_on: dt.date | None, refused_on: dt.date | None) -> bool:
+    return received_on is not None or refused_on is not None
 
 
 @derivation(
@@ -235,6 +265,36 @@ def _corrected_received(received_on: dt.date | None) -> bool:
 )
 def _renotified(renotified_on: dt.date | None) -> bool:
     return renotified_on is not None
+
+
+@derivation(
+    "earlier_answer_given",
+    "收到本申请前已就相同政府信息答复过该申请人",
+    ("answer_request",),
+    ("earlier_answer_on", "request_received_on"),
+    bool,
+    partial=True,
+)
+def _earlier_answer(earlier_on: dt.date | None, received_on: dt.date | None) -> bool | None:
+    """第三十六条第六项: 已就申请人提出的申请作出答复、申请人重复申请 — the earlier answer comes
+    before the repeated request. No earlier answer date: none was given."""
+    if earlier_on is None:
+        return False
+    return None if received_on is None else earlier_on <= received_on
+
+
+@derivation(
+    "consultation_began_on",
+    "征求意见开始之日",
+    ("answer_request",),
+    ("consultation_started_on", "third_party_notice_received_on"),
+    dt.date,
+    partial=True,
+)
+def _consultation_began(sent_on: dt.date | None, third_party_received_on: dt.date | None) -> dt.date | None:
+    """条例第三十三条第三款: the consultation time runs from the written request for opinions; a
+    file that records only the day the third party received it starts there (a shorter pause)."""
+    return sent_on if sent_on is not None else third_party_received_on
 
 
 @derivation(

@@ -116,11 +116,17 @@ class Deadline(Strict):
     end: str = Field(pattern=FACT_NAME)  # date fact; absent = not done yet
     extension: str | None = Field(default=None, pattern=FACT_NAME)  # fact: extra units
     suspension: tuple[str, str] | None = None  # date facts: suspended from, resumed on
+    # Another deadline of the action (its id): the suspension ends, at the latest, the day that
+    # period closes (done, or due if that comes first), e.g. a consultation ends with the
+    # third party's opinion or with its 15 working days, whichever comes first.
+    suspension_until: str | None = Field(default=None, pattern=FACT_NAME)
     applies_if: str | None = None  # condition; the obligation is listed only when true
 
     @model_validator(mode="after")
     def _period_or_fixed_date(self) -> Deadline:
         fixed, periodic = self.due_date is not None, self.start is not None and self.period is not None
+        if self.suspension_until is not None and self.suspension is None:
+            raise ValueError(f"deadline {self.id!r}: suspension_until needs a suspension")
         if fixed != periodic:
             return self
         raise ValueError(f"deadline {self.id!r}: give either start and period, or due_date")

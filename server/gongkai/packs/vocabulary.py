@@ -68,9 +68,11 @@ class FactInfo:
 
 
 def _unwrap(annotation: object) -> object:
+    if typing.get_origin(annotation) is typing.Annotated:  # a type with its own validation (facts.base.Day)
+        return _unwrap(typing.get_args(annotation)[0])
     if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
         args = [a for a in typing.get_args(annotation) if a is not type(None)]
-        return args[0] if len(args) == 1 else annotation
+        return _unwrap(args[0]) if len(args) == 1 else annotation
     return annotation
 
 

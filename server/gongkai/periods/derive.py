@@ -18,6 +18,9 @@ from gongkai.packs.pack import UNIT_TERMS, Deadline, Parameter, Unit
 from gongkai.periods.workdays import WorkingDayCalendar
 
 Facts = dict[str, Any]
+# The check's as-of date as an ordinal, among the facts: effective dates are engine tests, and a
+# derivation may read it (how a date stands to the day of the check).
+AS_OF_DAY = "as_of_day"
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,9 @@ class Derivation:
     type: type  # int, bool or dt.date
     compute: Callable[..., Any]
     partial: bool  # called even when inputs are absent (and may return None: unknown)
+    # When the fact cannot be derived, the facts to ask the caller for, given the facts known
+    # (None: every absent input). For a fact that any one of several inputs settles.
+    asks: Callable[[Facts], tuple[str, ...]] | None = None
 
 
 REGISTRY: dict[str, Derivation] = {}
@@ -42,13 +48,14 @@ def derivation(
     type_: type,
     *,
     partial: bool = False,
+    asks: Callable[[Facts], tuple[str, ...]] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a derived fact; unless ``partial``, it is absent when any input is absent."""
 
     def register(fn: Callable[..., Any]) -> Callable[..., Any]:
         if name in REGISTRY:
             raise ValueError(f"derived fact {name!r} registered twice")
-        REGISTRY[name] = Derivation(name, term, actions, inputs, type_, fn, partial)
+        REGISTRY[name] = Derivation(name, term, actions, inputs, type_, fn, partial, asks)
         return fn
 
     return register
@@ -74,11 +81,26 @@ def apply_derivations(action: str, facts: Facts) -> None:
                 facts[d.name] = value
 
 
+def asked_for(name: str, facts: Facts) -> tuple[str, ...] | None:
+    """The facts to ask for in place of a derived fact that could not be derived, when its
+    derivation says (None: trace every absent input)."""
+    d = REGISTRY.get(name)
+    if d is None or d.asks is None:
+        return None
+    return d.asks(facts)
+
+
 @dataclass(frozen=True)
 class DeadlineResult:
     due_on: dt.date | None  # None while a suspension that began in time has not ended
     overdue: int  # units past the due date (0 when in time or not yet due)
     done_on: dt.date | None
+
+    @property
+    def closed_on(self) -> dt.date | None:
+        """The day the period closed or will close: when done, or when due if that is earlier."""
+        days = [d for d in (self.done_on, self.due_on) if d is not None]
+        return min(days) if days else None
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -89,13 +111,20 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 def compute_deadline(
-    deadline: Deadline, parameter: Parameter | None, facts: Facts, as_of: dt.date, cal: WorkingDayCalendar
+    deadline: Deadline,
+    parameter: Parameter | None,
+    facts: Facts,
+    as_of: dt.date,
+    cal: WorkingDayCalendar,
+    closed: dict[str, dt.date] | None = None,
 ) -> DeadlineResult | None:
     """Due date and lateness, or None when the start date is unknown.
 
     A suspension that has not ended stops the clock: when it began before the period ran
-    out, there is no due date yet (``due_on`` None) and nothing is late. A fixed due date
-    (a milestone) is late by the calendar days after it.
+    out, there is no due date yet (``due_on`` None) and nothing is late. A suspension bounded
+    by another deadline (``suspension_until``) ends at the latest when that one closes
+    (``closed``: deadline id → the day it closed, for the deadlines computed before). A fixed
+    due date (a milestone) is late by the calendar days after it.
     """
     done = facts.get(deadline.end)
     done = done if isinstance(done, dt.date) else None
@@ -114,7 +143,8 @@ def compute_deadline(
     if parameter.unit not in (Unit.working_days, Unit.days):
         raise ValueError(f"deadline {deadline.id!r}: unit {parameter.unit} is not a date period")
     every_day = parameter.unit is Unit.days
-    skip, still_suspended = _suspension(deadline, facts)
+    bound = (closed or {}).get(deadline.suspension_until) if deadline.suspension_until else None
+    skip, still_suspended = _suspension(deadline, facts, bound)
     if still_suspended is not None and cal.add(start, period, every_day=every_day) > still_suspended:
         return DeadlineResult(None, 0, done)
     due = cal.add(start, period, skip, every_day=every_day)
@@ -135,18 +165,22 @@ def period_text(parameter: Parameter | None, extra: int = 0, due_date: dt.date |
     return f"{value} {UNIT_TERMS[parameter.unit]}".strip()
 
 
-def _suspension(deadline: Deadline, facts: Facts) -> tuple[Callable[[dt.date], bool] | None, dt.date | None]:
+def _suspension(
+    deadline: Deadline, facts: Facts, bound: dt.date | None = None
+) -> tuple[Callable[[dt.date], bool] | None, dt.date | None]:
     """Days after the suspension (中止) up to and including resumption do not count.
 
     The day the period is suspended was already running; like the day of any event, the
-    day counting resumes is not counted. Returns the skip test and, when the suspension
-    has not ended, the day it began.
+    day counting resumes is not counted. ``bound`` is the latest day the suspension may end.
+    Returns the skip test and, when the suspension has not ended, the day it began.
     """
     if not deadline.suspension:
         return None, None
     begin, end = (facts.get(name) for name in deadline.suspension)
     if not isinstance(begin, dt.date):
         return None, None
+    if bound is not None and (not isinstance(end, dt.date) or bound < end):
+        end = max(bound, begin)
     if not isinstance(end, dt.date):
         return (lambda day: begin < day), begin
     return (lambda day: begin < day <= end), None

@@ -62,8 +62,9 @@ def build_trace(lawbook: Lawbook, scenarios: list[Scenario], documents: set[str]
             breach_by_rule[rule_id].append(_label(s))
         for rule_id in s.rules_asserted(NOT_BREACHED):
             compliant_by_rule[rule_id].append(_label(s))
+    known = lawbook.rule_ids  # a rule with dated versions has one id and several keys
     for rule_id in sorted(set(breach_by_rule) | set(compliant_by_rule)):
-        if rule_id not in lawbook.rules:
+        if rule_id not in known:
             gaps.append(f"scenarios assert rule {rule_id}, which does not exist")
     traced = []
     for pack in lawbook.packs:

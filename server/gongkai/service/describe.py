@@ -55,10 +55,16 @@ class ActionView(BaseModel):
 
 
 def rule_view(lawbook: Lawbook, rule_id: str) -> RuleView:
-    compiled = lawbook.rules.get(rule_id)
+    """The rule by id; of a rule with dated versions (keys ``id@date``), the latest version."""
+    versions = [r for r in lawbook.rules.values() if r.id == rule_id]
+    compiled = lawbook.rules.get(rule_id) or max(
+        versions, key=lambda r: r.rule.effective_from or r.pack.meta.effective_from, default=None
+    )
     if compiled is None:
         # an id longer than a message would echo is no typo of a rule id (and costly to compare)
-        near = difflib.get_close_matches(rule_id, lawbook.rules, n=3, cutoff=0.8) if len(rule_id) <= ECHO_LIMIT else []
+        near = (
+            difflib.get_close_matches(rule_id, lawbook.rule_ids, n=3, cutoff=0.8) if len(rule_id) <= ECHO_LIMIT else []
+        )
         hint = f"; did you mean {', '.join(near)}?" if near else ""
         raise RuleNotFound(f"no rule {echo(rule_id)}{hint}")
     return _view(lawbook, compiled)
