@@ -52,7 +52,12 @@ def test_a_not_covered_decision_says_so_on_the_wire_with_each_pack_and_why(check
     msg = decision_to_proto(checker.check(CheckRequest.model_validate(UNCOVERED)))
     assert msg.outcome == pb.NOT_COVERED
     statuses = {c.code: (c.status, c.effective_from, c.effective_to) for c in msg.coverage}
-    assert statuses == {"CN": (pb.PACK_NOT_IN_FORCE, "2019-05-15", ""), "HC": (pb.NO_RULE_FOR_ACTION, "2017-04-25", "")}
+    assert statuses == {  # the 2007 answer of tests/examples.py: before every pack binding the agency
+        "CN08": (pb.PACK_NOT_IN_FORCE, "2008-05-01", "2019-05-14"),
+        "CN": (pb.PACK_NOT_IN_FORCE, "2019-05-15", ""),
+        "FEE": (pb.PACK_NOT_IN_FORCE, "2021-01-01", ""),
+        "HC": (pb.PACK_NOT_IN_FORCE, "2017-04-25", ""),
+    }
     assert list(msg.rules_satisfied) == []
     on_time = decision_to_proto(checker.check(CheckRequest.model_validate(ON_TIME)))
     assert on_time.outcome == pb.COMPLIANT and "QL-5-10.answer-late" in on_time.rules_satisfied

@@ -49,6 +49,18 @@ _OUTCOME_TERMS = {
 }
 
 
+class TextFact(BaseModel):
+    """A fact read from a document's own text (CheckDocument), and where it is printed:
+    character offsets into the text as given; start == end marks where an absent element
+    belongs (a 附注 not printed)."""
+
+    fact: str
+    value: Any
+    text: str
+    start: int
+    end: int
+
+
 class Finding(BaseModel):
     """One rule that fired: which clause, quoted, and the facts that decided it."""
 
@@ -63,6 +75,7 @@ class Finding(BaseModel):
     message: str
     remedy: str
     facts: dict[str, Any]  # the fact values the rule read
+    text_spans: list[TextFact] = Field(default_factory=list)  # CheckDocument: those facts read from the text
 
 
 class ObligationStatus(StrEnum):
@@ -183,6 +196,7 @@ class Decision(BaseModel):
     warnings: list[str] = Field(default_factory=list)
     questions: list[Question] = Field(default_factory=list)  # INCOMPLETE: what to ask, most useful first
     fact_terms: dict[str, str] = Field(default_factory=dict)  # every fact the decision names → its Chinese term
+    from_text: list[TextFact] = Field(default_factory=list)  # CheckDocument: the facts the document's text gave
     # Per year whose working days were counted, the calendar used; a year with none is a warning.
     calendars: list[CalendarSource] = Field(default_factory=list)
     engine_micros: int = 0
