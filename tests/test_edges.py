@@ -23,7 +23,7 @@ import grpc
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from gongkai.check.checker import ECHO_LIMIT, BadInput, Checker, CheckRequest
+from gongkai.check.checker import ECHO_LIMIT, BadInput, Checker, CheckRequest, Violation
 from gongkai.check.runtime import open_rules
 from gongkai.config import Settings
 from gongkai.journal.decisionlog import DecisionLog, Filters, LogError, open_log
@@ -31,7 +31,8 @@ from gongkai.journal.sqlite import SqliteStore
 from gongkai.review import replay
 from gongkai.review.scenarios import read_features
 from gongkai.service.auth import Throttle, digest
-from gongkai.service.convert import check_request_to_proto, decision_to_proto
+from gongkai.service.convert import check_request_to_proto, decision_to_proto, problem_to_proto
+from gongkai.service.core import Code
 from gongkai.service.server import SERVICE, create_server
 from gongkai.service.servicer import Problem, reply_size
 from gongkai.v1 import gongkai_pb2 as pb
@@ -119,12 +120,13 @@ def test_the_default_batch_of_the_largest_decision_fits_the_default_message_limi
 def test_reply_size_is_the_size_of_the_reply_as_sent(scenario_replies: list[pb.Decision]) -> None:
     largest = max(scenario_replies, key=lambda r: r.ByteSize())
     assert largest.ByteSize() > 16_383  # a length of three varint bytes is counted too
-    error = Problem(grpc.StatusCode.INVALID_ARGUMENT, "facts.received_on", "input should be a valid date")
+    violation = Violation("facts.received_on", "应为日期(YYYY-MM-DD)", "Input should be a valid date", "date_parsing")
+    error = Problem(Code.INVALID_ARGUMENT, "facts.received_on", "input should be a valid date", (violation,))
     results: list[pb.Decision | Problem] = [largest, error, *scenario_replies[:50]]
     reply = pb.CheckBatchResponse()
     for r in results:
         if isinstance(r, Problem):
-            reply.results.add(error=r.to_proto())
+            reply.results.add(error=problem_to_proto(r))
         else:
             reply.results.add(decision=r)
     assert reply_size(results) == len(reply.SerializeToString())

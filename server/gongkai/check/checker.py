@@ -24,9 +24,10 @@ from gongkai.check.decision import (
 )
 from gongkai.check.questions import fact_terms, questions
 from gongkai.check.terms import action_kind, english_facts
+from gongkai.check.violations import ECHO_LIMIT, MAX_VIOLATIONS, Violation, cut, violations
 from gongkai.engine.compiler import AS_OF_DAY, TRUE, UNKNOWN, CompiledDeadline, CompiledRule, Lawbook
 from gongkai.facts import ACTIONS
-from gongkai.facts.base import DATE_ORDER, EARLIEST, LATEST
+from gongkai.facts.base import DATE_ORDER, EARLIEST, LATEST, out_of_range
 from gongkai.packs.conflicts import Conflict, conflicts_for
 from gongkai.packs.jurisdiction import Agency, UnknownDivision, binding_packs, division_path, known_agencies
 from gongkai.packs.pack import Pack, Severity
@@ -48,7 +49,7 @@ class CheckRequest(BaseModel):
     @classmethod
     def _as_of_in_range(cls, value: dt.date | None) -> dt.date | None:
         if value is not None and not EARLIEST <= value <= LATEST:
-            raise ValueError(f"a date between {EARLIEST} and {LATEST} is expected")
+            raise out_of_range()
         return value
 
 
@@ -61,30 +62,42 @@ def in_english(request: CheckRequest) -> CheckRequest:
     return request.model_copy(update={"action": action, "facts": facts})
 
 
-ECHO_LIMIT = 60  # characters of a caller's value that an error message or a log line repeats
-
-
-def cut(text: str, limit: int = ECHO_LIMIT) -> str:
-    """At most ``limit`` characters of a caller's text, "…" marking the cut: a status message
-    or a log line never carries more of the input than that (nor outgrows gRPC's trailers)."""
-    return text if len(text) <= limit else text[:limit] + "…"
-
-
 def echo(value: object) -> str:
     """A caller's value, cut and quoted, for a message."""
     return repr(cut(value if isinstance(value, str) else str(value)))
 
 
 class BadInput(ValueError):
-    """Input that cannot be checked; ``field`` names where, for INVALID_ARGUMENT."""
+    """Input that cannot be checked: ``violations`` lists every fault found (at most
+    MAX_VIOLATIONS of ``total``), each with a Chinese and an English message; ``field`` and
+    ``message`` (English) are the first's, for the status message of INVALID_ARGUMENT."""
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(
+        self,
+        field: str,
+        message: str,
+        *,
+        zh: str | None = None,
+        kind: str = "invalid",
+        violations: Sequence[Violation] = (),
+        total: int = 0,
+    ) -> None:
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
+        self.violations = list(violations) or [Violation(field, zh or message, message, kind)]
+        self.total = max(total, len(self.violations))
+
+
+def joined(errors: Sequence[BadInput]) -> BadInput:
+    """One BadInput with the violations of all, the first's field and message leading."""
+    first = errors[0]
+    found = [v for e in errors for v in e.violations][:MAX_VIOLATIONS]
+    return BadInput(first.field, first.message, violations=found, total=sum(e.total for e in errors))
 
 
 def validation_error(prefix: str, exc: ValidationError) -> BadInput:
+    listed, total = violations(prefix, exc.errors())  # every error, as data (check/violations.py)
     err = exc.errors()[0]
     where = ".".join([prefix, *(cut(str(p)) for p in err["loc"])]).strip(".")  # a key may be the caller's
     value = err.get("input")
@@ -92,7 +105,25 @@ def validation_error(prefix: str, exc: ValidationError) -> BadInput:
     shown = (
         f" (got {value!r:.60})" if err["type"] not in ("missing", DATE_ORDER) and not isinstance(value, dict) else ""
     )
-    return BadInput(where, f"{err['msg'].lower()}{shown}")
+    return BadInput(where, f"{err['msg'].lower()}{shown}", violations=listed, total=total)
+
+
+def parse_request(data: dict[str, Any]) -> CheckRequest:
+    """A request from plain data (JSON, or a proto's fields). BadInput lists every violation:
+    the envelope's, and its facts' too when it names a known action kind, so that a form can
+    mark every field at once."""
+    try:
+        return CheckRequest.model_validate(data)
+    except ValidationError as exc:
+        errors = [validation_error("", exc)]
+    action, facts = data.get("action"), data.get("facts")
+    model = ACTIONS.get(action_kind(action)) if isinstance(action, str) else None
+    if model is not None and isinstance(facts, dict):
+        try:
+            model.model_validate(english_facts(model.kind, facts))
+        except ValidationError as exc:
+            errors.append(validation_error("facts", exc))
+    raise joined(errors)
 
 
 class RuleEngine(Protocol):
@@ -120,21 +151,31 @@ class Checker:
         request = in_english(request)
         model = ACTIONS.get(request.action)
         if model is None:
-            raise BadInput("action", f"unknown action kind {echo(request.action)}; known: {', '.join(ACTIONS)}")
+            raise BadInput(
+                "action",
+                f"unknown action kind {echo(request.action)}; known: {', '.join(ACTIONS)}",
+                zh=f"不认识的行为类型 {echo(request.action)};可用的有:{'、'.join(ACTIONS)}",
+                kind="unknown_action",
+            )
+        errors = []  # the facts' and the agency's, reported together
         try:
             typed = model.model_validate(request.facts)
         except ValidationError as exc:
-            raise validation_error("facts", exc) from exc
+            errors.append(validation_error("facts", exc))
         try:
             jurisdiction = division_path(request.agency.division_code)
         except UnknownDivision as exc:
-            raise BadInput("agency.division_code", str(exc)) from exc
+            errors.append(unknown_division(exc))
+        if errors:
+            raise joined(errors)
         binding = self._binding_packs(request.agency)
         if not binding:
+            agency, known = request.agency, known_agencies(self.lawbook.packs)
             raise BadInput(
                 "agency",
-                f"no rule pack binds {echo(request.agency.name)} ({request.agency.division_code}, "
-                f"{request.agency.kind.value}); known: {known_agencies(self.lawbook.packs)}",
+                f"no rule pack binds {echo(agency.name)} ({agency.division_code}, {agency.kind.value}); known: {known}",
+                zh=f"没有规则包约束 {echo(agency.name)}({agency.division_code},{agency.kind.term});已收录:{known}",
+                kind="no_binding_pack",
             )
         as_of = request.as_of or typed.action_date() or self._today or dt.date.today()
         in_force = packs_in_force(binding, as_of)
@@ -316,6 +357,15 @@ class Checker:
         )
 
 
+def unknown_division(exc: UnknownDivision) -> BadInput:
+    return BadInput(
+        "agency.division_code",
+        str(exc),
+        zh="不是 GB/T 2260 行政区划代码(县级及以上,例如清流县为 350423)",
+        kind="unknown_division",
+    )
+
+
 def missing_inputs(reads: tuple[str, ...], facts: dict[str, Any], vocab: dict[str, FactInfo]) -> list[str]:
     """The caller's facts behind the absent facts a rule reads (derived ones traced back)."""
     missing: dict[str, None] = {}
@@ -403,4 +453,4 @@ def _plain(value: Any) -> Any:
     return value
 
 
-__all__ = ["BadInput", "CheckRequest", "Checker", "Pack", "RuleEngine", "cut", "echo"]
+__all__ = ["ECHO_LIMIT", "BadInput", "CheckRequest", "Checker", "Pack", "RuleEngine", "Violation", "cut", "echo"]

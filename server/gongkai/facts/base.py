@@ -19,6 +19,7 @@ from pydantic_core import PydanticCustomError
 
 CHINA_STANDARD_TIME = dt.timezone(dt.timedelta(hours=8))  # a time of day given without a zone
 DATE_ORDER = "date_order"  # the error type of facts in an impossible order
+DATE_RANGE = "date_range"  # the error type of a date outside EARLIEST..LATEST
 
 
 def fact(
@@ -47,6 +48,14 @@ YEAR = {"ge": 1949, "le": 2199}  # the years dates may fall in (EARLIEST, LATEST
 
 
 EARLIEST, LATEST = dt.date(1949, 10, 1), dt.date(2199, 12, 31)
+
+
+def out_of_range() -> PydanticCustomError:
+    return PydanticCustomError(
+        DATE_RANGE,
+        "a date between {earliest} and {latest} is expected",
+        {"earliest": str(EARLIEST), "latest": str(LATEST)},
+    )
 
 
 class ActionFacts(BaseModel):
@@ -82,7 +91,7 @@ class ActionFacts(BaseModel):
         """A date outside these years is a typo, and would overflow the working-day arithmetic."""
         day = value.date() if isinstance(value, dt.datetime) else value
         if isinstance(day, dt.date) and not EARLIEST <= day <= LATEST:
-            raise ValueError(f"a date between {EARLIEST} and {LATEST} is expected")
+            raise out_of_range()
         return value
 
     @model_validator(mode="after")

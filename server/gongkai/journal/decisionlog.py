@@ -161,6 +161,12 @@ class DecisionLog:
             )
         return problems
 
+    @property
+    def backend(self) -> str:
+        """Where the log is, for the startup line: an SQLite file, or a PostgreSQL database
+        (host, port, name and user; never the password)."""
+        return str(getattr(self._store, "where", type(self._store).__name__))
+
     def close(self) -> None:
         self._store.close()
 

@@ -41,6 +41,7 @@ class SqliteStore(Reader):
 
     def __init__(self, path: Path, durability: str = "full") -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
+        self.where = f"SQLite {path.resolve()}"
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
         self._lock = threading.Lock()  # one connection, many threads
         self._waiting: list[_Pending] = []
