@@ -1,6 +1,6 @@
 """The access log: one JSON line per call, gRPC and HTTP alike, on the ``gongkai.access`` logger.
 
-    {"time": "2025-10-24T08:00:00.123456+00:00", "transport": "http", "rpc": "Check",
+    {"time": "2025-10-24T08:00:00.123456+00:00", "pid": 4242, "transport": "http", "rpc": "Check",
      "route": "POST /v1/check", "status": "OK", "http_status": 200, "duration_ms": 1.84,
      "request_id": "oa-2025-000123", "outcome": "NON_COMPLIANT"}
 
@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
 import time
 from collections import Counter as Tally
 from collections.abc import Callable, Sequence
@@ -78,6 +79,7 @@ def finished(call: Call, status: str, http_status: int | None = None) -> None:
         return
     line: dict[str, object] = {
         "time": dt.datetime.now(dt.UTC).isoformat(timespec="microseconds"),
+        "pid": os.getpid(),  # which worker, with --workers N
         "transport": call.transport,
         "rpc": call.rpc,
     }

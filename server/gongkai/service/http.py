@@ -78,6 +78,7 @@ STATUS = {
     Code.INTERNAL: 500,
     Code.UNAVAILABLE: 503,
     Code.DEADLINE_EXCEEDED: 504,
+    Code.UNIMPLEMENTED: 405,
 }
 TITLES = {
     Code.INVALID_ARGUMENT: "请求内容有误",
@@ -90,6 +91,7 @@ TITLES = {
     Code.INTERNAL: "内部错误,未作检查",
     Code.UNAVAILABLE: "暂时不能服务",
     Code.DEADLINE_EXCEEDED: "超过期限,未作检查",
+    Code.UNIMPLEMENTED: "此路由不接受这种方法",
 }
 # Statuses by what they say, for the OpenAPI document.
 MEANING = {
@@ -209,9 +211,9 @@ def _error(v: Violation) -> dict[str, str]:
     return {"field": v.field, "message": v.message, "message_en": v.message_en, "kind": v.kind}
 
 
-def problem_response(problem: Problem, status: int | None = None) -> Response:
+def problem_response(problem: Problem, status: int | None = None, headers: dict[str, str] | None = None) -> Response:
     status = status or STATUS.get(problem.code, 500)
-    headers = {}
+    headers = dict(headers or {})
     if problem.code is Code.UNAUTHENTICATED:
         headers["WWW-Authenticate"] = "Bearer"
     elif problem.code is Code.UNAVAILABLE:
@@ -402,9 +404,10 @@ def create_app(service: Service, gatekeeper: Gatekeeper | None = None) -> FastAP
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> Response:
-        code = Code.NOT_FOUND if exc.status_code == 404 else Code.INVALID_ARGUMENT
+        # Starlette's own: no route (404), a method the route does not take (405, with Allow)
+        code = {404: Code.NOT_FOUND, 405: Code.UNIMPLEMENTED}.get(exc.status_code, Code.INVALID_ARGUMENT)
         message = "no such route" if exc.status_code == 404 else str(exc.detail)
-        return problem_response(Problem(code, "", message), exc.status_code)
+        return problem_response(Problem(code, "", message), exc.status_code, exc.headers)
 
     @app.exception_handler(Exception)
     async def failed(_: Request, exc: Exception) -> Response:  # a bug: logged, never a decision
@@ -705,7 +708,7 @@ def openapi_document(app: FastAPI, tokens: bool) -> dict[str, Any]:
             )
             if tokens and (method.upper(), path) in ROUTES:
                 operation["security"] = [{"bearer": []}]
-                responses.update(problems(401, 403))
+                responses.update({str(status): response for status, response in problems(401, 403).items()})
     return document
 
 
