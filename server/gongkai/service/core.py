@@ -84,8 +84,10 @@ class Refused(Exception):
         self.problem = problem
 
 
-def refuse(code: Code, message: str, field: str = "") -> NoReturn:
-    raise Refused(Problem(code, field, message))
+def refuse(code: Code, message: str, field: str = "", zh: str = "", kind: str = "invalid") -> NoReturn:
+    """Refuse the call; bad input (INVALID_ARGUMENT) carries its fault as a violation too."""
+    listed = (Violation(field, zh or message, message, kind),) if code is Code.INVALID_ARGUMENT else ()
+    raise Refused(Problem(code, field, message, listed))
 
 
 def bad_input(exc: BadInput) -> Refused:
@@ -286,6 +288,8 @@ class Service:
                 Code.INVALID_ARGUMENT,
                 f"at most {self.settings.max_batch} actions per batch (got {len(requests)})",
                 "requests",
+                f"一批至多 {self.settings.max_batch} 项(max_batch),收到 {len(requests)} 项",
+                "too_long",
             )
         before_each = deadline(remaining, self.settings.default_deadline_seconds, self.clock)
         if not batch:
@@ -346,17 +350,25 @@ class Service:
         journal = self._log()
         size = page_size or 100
         if not 0 < size <= MAX_PAGE:
-            refuse(Code.INVALID_ARGUMENT, f"1 to {MAX_PAGE}", "page_size")
+            refuse(Code.INVALID_ARGUMENT, f"1 to {MAX_PAGE}", "page_size", f"应为 1 至 {MAX_PAGE}", "page_size")
         after = page_after(page_token)
         if after is None:
             refuse(
                 Code.INVALID_ARGUMENT,
                 "请原样传回上一页的 next_page_token / pass the previous page's next_page_token as it was",
                 "page_token",
+                "请原样传回上一页的 next_page_token",
+                "page_token",
             )
         outcome = filters.get("outcome")
         if outcome and outcome not in OUTCOMES:
-            refuse(Code.INVALID_ARGUMENT, f"one of {', '.join(OUTCOMES)}", "outcome")
+            refuse(
+                Code.INVALID_ARGUMENT,
+                f"one of {', '.join(OUTCOMES)}",
+                "outcome",
+                f"应为 {'、'.join(OUTCOMES)} 之一",
+                "enum",
+            )
         entries = journal.page(Filters(**{k: v or None for k, v in filters.items()}), after, size)
         return entries, str(entries[-1].seq) if len(entries) == size else ""
 

@@ -324,6 +324,7 @@ class Front:
         rpc = ROUTES.get((method, template), "")
         if self._in_progress >= self._max:  # beyond it, refused at once rather than queued
             problem = Problem(Code.UNAVAILABLE, "", f"more than {self._max} calls in progress: retry shortly")
+            metrics.CALLS.labels("http", rpc, Code.UNAVAILABLE.value).inc()  # counted, not logged: it is a flood
             await problem_response(problem)(scope, receive, send)
             return
         if rpc and self._gatekeeper is not None:

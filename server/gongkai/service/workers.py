@@ -65,8 +65,13 @@ def supervise(settings: Settings, worker: Worker) -> int:
 def _preflight(settings: Settings) -> str | None:
     """Why the workers could not share the port, or None. SO_REUSEPORT would let them join
     a port another server holds: check that none does (only a plain bind can tell)."""
-    if settings.port == 0 or settings.http_port == 0 or settings.metrics_port == 0:
-        return "--workers needs fixed ports: each worker would get a different free port"
+    for option, port in (
+        ("--port", settings.port),
+        ("--http-port", settings.http_port),
+        ("--metrics-port", settings.metrics_port),
+    ):
+        if port == 0:
+            return f"--workers needs a fixed {option}: each worker would get a different free port"
     try:  # read here, once, rather than failing in every worker
         read_tls(settings)
         if settings.tokens_file is not None:
