@@ -390,6 +390,9 @@ def test_tokens_govern_each_route_as_the_rpc_it_mirrors(checker: Checker, tmp_pa
         anonymous = call(app, "POST", "/v1/check", json=LATE, headers=headers)
         assert anonymous.status_code == 401 and anonymous.headers["www-authenticate"] == "Bearer"
         assert anonymous.headers["content-type"] == PROBLEM
+    for path in (f"/v1/rules/{LATE_RULE}", "/v1/decisions/x", "/v1/decisions", "/v1/actions", "/no/such/route"):
+        assert call(app, "GET", path, headers=allowed).status_code == 403, path
+        assert call(app, "GET", path).status_code == 401, path
     for open_route in ("/healthz", "/metrics", "/openapi.json", "/docs"):
         assert call(app, "GET", open_route).status_code == 200
 

@@ -21,9 +21,10 @@ from gongkai.check.checker import Checker
 from gongkai.config import Settings
 from gongkai.facts import ACTIONS
 from gongkai.journal.decisionlog import open_log
+from gongkai.service.auth import KNOWN_RPCS
 from gongkai.service.core import Service
 from gongkai.service.docs import docs_page
-from gongkai.service.http import create_app, openapi_document
+from gongkai.service.http import OPEN, ROUTES, create_app, openapi_document
 from tests.conftest import ROOT
 
 EXAMPLES = 25  # per operation: enough to reach every branch of the body, bounded for CI
@@ -144,6 +145,12 @@ def test_the_readme_routes_table_lists_every_route_of_the_document(app: FastAPI)
     listed = set(re.findall(r"^\| `(GET|POST) (/[^`]*)`", table, re.MULTILINE))
     documented = {(m.upper(), p) for p, methods in app.openapi()["paths"].items() for m in methods}
     assert documented | {("GET", "/openapi.json"), ("GET", "/docs")} == listed
+
+
+def test_every_route_but_the_open_ones_names_an_rpc_a_token_may_be_given(app: FastAPI) -> None:
+    routes = {(m.upper(), p) for p, methods in app.openapi()["paths"].items() for m in methods}
+    assert set(ROUTES) == {(m, p) for m, p in routes if p not in OPEN}
+    assert set(ROUTES.values()) <= set(KNOWN_RPCS)
 
 
 def test_the_readme_settings_table_names_the_http_and_metrics_ports() -> None:

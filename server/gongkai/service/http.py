@@ -56,6 +56,7 @@ Send = Callable[[Message], Awaitable[None]]
 
 PROBLEM_JSON = "application/problem+json"
 HEALTH, METRICS = "/healthz", "/metrics"
+OPEN = (HEALTH, METRICS, "/openapi.json", "/docs")  # no token needed, as gRPC health needs none
 # Each route is the RPC it mirrors: a token's `rpcs` (service/auth.py) govern both.
 ROUTES = {
     ("POST", "/v1/check"): "Check",
@@ -327,7 +328,9 @@ class Front:
             metrics.CALLS.labels("http", rpc, Code.UNAVAILABLE.value).inc()  # counted, not logged: it is a flood
             await problem_response(problem)(scope, receive, send)
             return
-        if rpc and self._gatekeeper is not None:
+        # Fail closed: every path but the open ones needs a token that may call its RPC (a path
+        # that is no route needs one that may call anything, and then gets its 404).
+        if self._gatekeeper is not None and template not in OPEN:
             presented = bearer_token(_header(scope, b"authorization"))
             refused = self._gatekeeper.refusal("http", presented, rpc, f"{method} {template}")
             if refused is not None:
