@@ -22,6 +22,7 @@ from gongkai.check.checker import Checker
 from gongkai.check.runtime import RulesError
 from gongkai.config import Settings
 from gongkai.journal.decisionlog import DecisionLog, LogError, open_log
+from gongkai.journal.postgres import where
 from gongkai.service import core, metrics
 from gongkai.service.convert import check_request_to_proto
 from gongkai.service.reload import Reloader
@@ -176,3 +177,17 @@ def serving(url: str) -> bool:
         return httpx.get(f"{url}/healthz", timeout=5).status_code == 200
     except httpx.TransportError:
         return False
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        (
+            "postgresql://gongkai:s3cret@db.internal:5433/decisions?sslmode=require",
+            "gongkai@db.internal:5433/decisions",
+        ),
+        ("host=db.internal dbname=decisions user=gongkai password=s3cret", "gongkai@db.internal/decisions"),
+    ],
+)
+def test_the_startup_line_names_a_postgresql_log_without_its_password(url: str, shown: str) -> None:
+    assert where(url) == f"PostgreSQL {shown}"

@@ -425,7 +425,7 @@ def create_app(service: Service, gatekeeper: Gatekeeper | None = None) -> FastAP
         "行为类型、事实名称和取值可用中文术语。内容有误为 422,列出每一处错误;决定与被拒的请求都先记入决定日志再答复。",
         responses={
             200: {"model": Decision, "description": "决定 / the Decision"},
-            **problems(400, 413, 422, 500, 503, 504),
+            **problems(400, 409, 413, 422, 500, 503, 504),
         },
         openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": ONE_OF}}}},
         tags=["检查"],
