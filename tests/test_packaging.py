@@ -33,3 +33,4 @@ def test_the_wheel_ships_every_pack_catalogue_and_source(tmp_path: Path) -> None
     expected |= {f"gongkai/law/sources/{p.name}" for p in (ROOT / "rules" / "sources").iterdir()}
     assert expected <= names, sorted(expected - names)[:5]
     assert "gongkai/check/checker.py" in names
+    assert "gongkai/service/templates/docs.html" in names  # the HTTP API's docs page

@@ -117,7 +117,7 @@ NOT_CHECKED = Problem(Code.INTERNAL, "", "internal error: the action was not che
 UNLOGGED = Problem(Code.UNAVAILABLE, "", "the decision log is unavailable: the action was not checked")
 
 
-def _no_op() -> None:
+def no_op() -> None:
     return None
 
 
@@ -132,7 +132,7 @@ def check_many(
     reply: Callable[[Decision], R],
     size: Callable[[Sequence[R | Problem]], int] | None = None,
     max_reply_bytes: int | None = None,
-    before_each: Callable[[], None] = _no_op,
+    before_each: Callable[[], None] = no_op,
 ) -> list[R | Problem]:
     """Check each request (plain data: a proto's fields or a JSON object), then record every
     decision and rejection in one transaction (one wait for the disk per batch, not per
@@ -294,7 +294,7 @@ class Service:
         before_each = deadline(remaining, self.settings.default_deadline_seconds, self.clock)
         if not batch:
             before_each()  # a single check: the deadline is checked once, before it
-            before_each = _no_op
+            before_each = no_op
         try:
             results = check_many(
                 checker, requests, self.journal, reply, size, self.settings.max_message_bytes, before_each

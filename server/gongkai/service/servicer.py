@@ -44,7 +44,7 @@ def check_many(
     checker: Checker,
     msgs: Sequence[pb.CheckRequest],
     journal: DecisionLog | None,
-    before_each: Callable[[], None] = core._no_op,
+    before_each: Callable[[], None] = core.no_op,
     max_reply_bytes: int | None = None,
 ) -> list[pb.Decision | Problem]:
     """``core.check_many`` for proto requests and replies (the benchmarks call it directly)."""
