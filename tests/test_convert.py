@@ -98,7 +98,7 @@ def test_a_request_without_an_agency_names_the_field() -> None:
     msg.ClearField("agency")
     with pytest.raises(BadInput) as info:
         check_request_from_proto(msg)
-    assert (info.value.field, info.value.message) == ("agency", "缺少必填项 / field required")
+    assert (info.value.field, info.value.message) == ("agency", "缺少此项 / field required")
 
 
 def test_an_overlong_request_id_names_the_field() -> None:

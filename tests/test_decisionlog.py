@@ -213,7 +213,7 @@ def test_a_rejected_request_keeps_in_clear_only_what_validated_and_is_not_person
         registered="maybe",
     )
     log.record_rejection(
-        raw, "v", "INVALID_ARGUMENT", "facts.received_on", "应为有效日期 / …", "date_from_datetime_parsing"
+        raw, "v", "INVALID_ARGUMENT", "facts.received_on", "应为日期 / …", "date_from_datetime_parsing"
     )
     entry = log.get("r-clear")
     facts = entry.request["facts"]
@@ -232,7 +232,7 @@ def test_a_rejected_request_keeps_in_clear_only_what_validated_and_is_not_person
     assert entry.error == {
         "code": "INVALID_ARGUMENT",
         "field": "facts.received_on",
-        "message": "应为有效日期 / …",
+        "message": "应为日期 / …",
         "kind": "date_from_datetime_parsing",
     }
     assert entry.request_digest.startswith("hmac-sha256:")
@@ -421,7 +421,9 @@ def test_no_rejected_entry_exceeds_the_computed_bound(tmp_path: Path, checker: C
     assert len(kept_in_clear) > len(model.model_fields) // 2  # the worst case really is kept in clear
     text = sum(len(t.encode()) for t in entry.stored_documents() if t)
     text += sum(len(t.encode()) for t in (entry.request_id, entry.agency, entry.division_code, entry.action))
-    assert rejection_bound() // 2 < text <= rejection_bound(), (text, rejection_bound())
+    # the bound counts every fact at the longest value kept in clear; yes/no and date facts are
+    # shorter, and the action with the most facts (answer_request) has many: within 3×, not 2×
+    assert rejection_bound() // 3 < text <= rejection_bound(), (text, rejection_bound())
 
 
 def test_a_page_of_decisions_never_outgrows_the_reply_limit(tmp_path: Path, checker: Checker) -> None:

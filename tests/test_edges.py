@@ -24,7 +24,7 @@ import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from gongkai.check.checker import Checker, CheckRequest
-from gongkai.check.invalid import ECHO_LIMIT, BadInput
+from gongkai.check.invalid import ECHO_LIMIT, BadInput, Violation
 from gongkai.check.runtime import open_rules
 from gongkai.config import Settings
 from gongkai.journal.decisionlog import DecisionLog, Filters, LogError, open_log
@@ -32,7 +32,8 @@ from gongkai.journal.sqlite import SqliteStore
 from gongkai.review import replay
 from gongkai.review.scenarios import read_features
 from gongkai.service.auth import Throttle, digest
-from gongkai.service.convert import check_request_to_proto, decision_to_proto
+from gongkai.service.convert import check_request_to_proto, decision_to_proto, problem_to_proto
+from gongkai.service.core import Code
 from gongkai.service.server import SERVICE, create_server
 from gongkai.service.servicer import Problem, reply_size
 from gongkai.v1 import gongkai_pb2 as pb
@@ -120,12 +121,13 @@ def test_the_default_batch_of_the_largest_decision_fits_the_default_message_limi
 def test_reply_size_is_the_size_of_the_reply_as_sent(scenario_replies: list[pb.Decision]) -> None:
     largest = max(scenario_replies, key=lambda r: r.ByteSize())
     assert largest.ByteSize() > 16_383  # a length of three varint bytes is counted too
-    error = Problem(grpc.StatusCode.INVALID_ARGUMENT, "facts.received_on", "input should be a valid date")
+    violation = Violation("facts.received_on", "应为日期(YYYY-MM-DD)", "Input should be a valid date", "date_parsing")
+    error = Problem(Code.INVALID_ARGUMENT, "facts.received_on", "input should be a valid date", (violation,))
     results: list[pb.Decision | Problem] = [largest, error, *scenario_replies[:50]]
     reply = pb.CheckBatchResponse()
     for r in results:
         if isinstance(r, Problem):
-            reply.results.add(error=r.to_proto())
+            reply.results.add(error=problem_to_proto(r))
         else:
             reply.results.add(decision=r)
     assert reply_size(results) == len(reply.SerializeToString())
@@ -357,7 +359,8 @@ def test_an_agency_no_pack_binds_is_echoed_cut(tmp_path: Path) -> None:
     ql = open_rules(copy_ql(tmp_path))  # the shipped national rules bind every agency: QL alone does not
     with pytest.raises(BadInput) as info:
         ql.check(CheckRequest.model_validate(with_agency(name="长" * 200)))
-    assert info.value.message.startswith(f"no rule pack binds '{'长' * ECHO_LIMIT}…' (350423")
+    assert f"no rule pack binds '{'长' * ECHO_LIMIT}…' (350423" in info.value.message
+    assert "长" * (ECHO_LIMIT + 1) not in info.value.message
 
 
 # --- health follows the decision log -------------------------------------------------

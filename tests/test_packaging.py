@@ -49,3 +49,4 @@ def test_the_wheel_ships_every_pack_catalogue_and_source_and_their_seal(tmp_path
     shipped = read_law(ROOT / "rules", sealed=True)
     assert law.seal == shipped.seal and law.seal is not None
     assert sorted(law.packs) == sorted(shipped.packs)
+    assert "gongkai/service/templates/docs.html" in names  # the HTTP API's docs page

@@ -168,28 +168,29 @@ def test_a_whole_number_sent_through_struct_as_a_double_is_accepted_as_an_int(st
 BAD_INPUT = {
     "a bad date": (
         answer_request(received_on="x"),
-        "facts.received_on: 应为有效日期(YYYY-MM-DD) / input should be a valid date",
+        "facts.received_on: 应为日期(YYYY-MM-DD) / input should be a valid date",
     ),
     "a fraction for a whole number": (answer_request(extension_working_days=3.5), "facts.extension_working_days: "),
     "a wrong type": (
         answer_request(registered="maybe"),
-        "facts.registered: 应为布尔值(true 或 false) / input should be a valid boolean",
+        "facts.registered: 应为是或否(true/false、是/否) / input should be a valid boolean",
     ),
     "an unknown fact": (
         answer_request(colour="red"),
-        "facts.colour: 不接受未定义的字段 / extra inputs are not permitted",
+        "facts.colour: 不认识此项:名称不在允许的字段之中 / extra inputs are not permitted",
     ),
     "an unknown enum value": (
         answer_request(answer_type="ignored"),
-        "facts.answer_type: 不是可选值之一 / input should be",
+        "facts.answer_type: 应为以下取值之一:",
     ),
     "an unknown action kind": (
         {**LATE, "action": "answer_requests"},
-        "action: 未知的行为类型 / unknown action kind; known: ",
+        "action: 未知的行为类型(可用的见 DescribeActions) / unknown action kind; known: ",
     ),
     "an unknown agency": (
         {**LATE, "agency": {"name": "某某局", "division_code": "999999", "kind": "department"}},
-        "agency.division_code: 不是 GB/T 2260 行政区划代码 / not a GB/T 2260 division code",
+        "agency.division_code: 不是 GB/T 2260 行政区划代码(县级及以上,例如清流县为 350423) / not a "
+        "GB/T 2260 division code",
     ),
     "a malformed division code": (
         {**LATE, "agency": {"name": "清流县市场监督管理局", "division_code": "35042", "kind": "department"}},
@@ -197,7 +198,7 @@ BAD_INPUT = {
     ),
     "a bad as-of date": (
         {**LATE, "as_of": "2025-13-01"},
-        "as_of: 应为有效日期(YYYY-MM-DD) / input should be a valid date",
+        "as_of: 应为日期(YYYY-MM-DD) / input should be a valid date",
     ),
 }
 
@@ -216,7 +217,7 @@ def test_a_request_without_an_agency_is_invalid_argument(stub: pb_grpc.Complianc
     msg.ClearField("agency")
     error = rpc_error(stub.Check, msg)
     assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
-    assert error.details() == "agency: 缺少必填项 / field required"
+    assert error.details() == "agency: 缺少此项 / field required"
 
 
 def test_a_request_over_the_message_size_limit_is_resource_exhausted(stub: pb_grpc.ComplianceStub) -> None:
@@ -253,7 +254,7 @@ def test_a_batch_answers_each_request_in_order_and_one_bad_item_fails_only_itsel
         ("INVALID_ARGUMENT", "facts.received_on"),
         ("INVALID_ARGUMENT", "action"),
     ]
-    assert errors[0].message.startswith("应为有效日期(YYYY-MM-DD) / input should be a valid date")
+    assert errors[0].message.startswith("应为日期(YYYY-MM-DD) / input should be a valid date")
 
 
 def test_a_batch_over_the_limit_is_refused_whole(stub: pb_grpc.ComplianceStub) -> None:
@@ -292,7 +293,9 @@ def test_list_rules_with_an_unknown_filter_is_invalid_argument(
 ) -> None:
     error = rpc_error(stub.ListRules, pb.ListRulesRequest(**query))
     assert error.code() == grpc.StatusCode.INVALID_ARGUMENT
-    assert error.details().startswith(f"{field}: unknown")
+    assert error.details().startswith(f"{field}: ") and f"/ unknown {field}" in error.details().replace(
+        "action kind", "action"
+    )
 
 
 def test_get_rule_quotes_its_clauses_verbatim_from_the_source(stub: pb_grpc.ComplianceStub, checker: Checker) -> None:

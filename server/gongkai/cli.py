@@ -104,18 +104,50 @@ def checker_or_fail(rules_dir: Path | None) -> Checker:
 @click.option("--host", default=None, help="address to listen on (env GONGKAI_HOST; default 127.0.0.1)")
 @click.option("--port", type=int, default=None, help="port to listen on (env GONGKAI_PORT; default 50051)")
 @click.option(
+    "--http-port",
+    type=int,
+    default=None,
+    help="also serve JSON over HTTP on this port (env GONGKAI_HTTP_PORT; default: off)",
+)
+@click.option(
+    "--metrics-port",
+    type=int,
+    default=None,
+    help="serve Prometheus metrics alone on this port (env GONGKAI_METRICS_PORT; default: off)",
+)
+@click.option(
     "--workers",
     type=int,
     default=None,
     help="processes serving the port, each with its own engine (env GONGKAI_WORKERS; default 1; one per core)",
 )
 @rules_dir_option
-def serve(host: str | None, port: int | None, workers: int | None, rules_dir: Path | None) -> None:
-    """Serve the gRPC API until SIGTERM or SIGINT."""
+def serve(
+    host: str | None,
+    port: int | None,
+    http_port: int | None,
+    metrics_port: int | None,
+    workers: int | None,
+    rules_dir: Path | None,
+) -> None:
+    """Serve the gRPC API (and, with --http-port, JSON over HTTP) until SIGTERM or SIGINT."""
     from gongkai.service.server import serve as run  # grpc is needed only here
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s [%(process)d] %(name)s: %(message)s")
-    settings = settings_or_fail(EXIT_CANNOT_START, host=host, port=port, workers=workers, rules_dir=rules_dir)
+    access = logging.getLogger("gongkai.access")  # one JSON object a line, nothing around it
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    access.addHandler(handler)
+    access.propagate = False
+    settings = settings_or_fail(
+        EXIT_CANNOT_START,
+        host=host,
+        port=port,
+        http_port=http_port,
+        metrics_port=metrics_port,
+        workers=workers,
+        rules_dir=rules_dir,
+    )
     sys.exit(run(settings))
 
 

@@ -23,6 +23,12 @@ class Settings(BaseModel):
     # Sealed packs (gongkai pack seal): with this Ed25519 public key (PEM), only rules whose
     # SEAL.sig it verifies are loaded, at start and on reload. None: sealed, unsigned is enough.
     pack_public_key: Path | None = None
+    # JSON over HTTP (service/http.py) on this port of ``host``, beside gRPC, in the same
+    # process(es): the same rules, log, tokens and limits. None: off; 0: any free port.
+    http_port: int | None = Field(default=None, ge=0, le=65535)
+    # Prometheus metrics alone on this port (with --workers N, worker i on metrics_port + i).
+    # None: off. With http_port they are also at GET /metrics there.
+    metrics_port: int | None = Field(default=None, ge=0, le=65535)
     max_message_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
     # Actions per CheckBatch. The largest decision the shipped packs give over the scenario
     # corpus is 16.5 KB (bench/reply_size.py), so 100 of them fill 1.65 MB of the 4 MiB reply:

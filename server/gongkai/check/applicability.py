@@ -11,7 +11,8 @@ import datetime as dt
 
 from pydantic import BaseModel
 
-from gongkai.check.checker import BadInput, Checker, packs_in_force
+from gongkai.check.checker import Checker, packs_in_force
+from gongkai.check.invalid import unknown_division
 from gongkai.facts import ACTIONS
 from gongkai.packs.jurisdiction import Agency, UnknownDivision, division_path
 from gongkai.packs.vocabulary import FactInfo
@@ -43,7 +44,7 @@ def applicability(checker: Checker, agency: Agency, as_of: dt.date) -> Applicabi
     try:
         division_path(agency.division_code)
     except UnknownDivision as exc:
-        raise BadInput("agency.division_code", str(exc)) from exc
+        raise unknown_division(exc) from exc
     binding = checker.binding_packs(agency)
     in_force = packs_in_force(binding, as_of)
     scopes = []

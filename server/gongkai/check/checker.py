@@ -23,12 +23,12 @@ from gongkai.check.decision import (
     PackCoverage,
     Undecided,
 )
-from gongkai.check.invalid import BadInput, echo, validation_error
+from gongkai.check.invalid import BadInput, echo, joined, unknown_division, validation_error
 from gongkai.check.questions import fact_terms, questions
 from gongkai.check.terms import action_kind, english_facts
 from gongkai.engine.compiler import AS_OF_DAY, TRUE, UNKNOWN, CompiledDeadline, CompiledRule, Lawbook
 from gongkai.facts import ACTIONS
-from gongkai.facts.base import EARLIEST, LATEST
+from gongkai.facts.base import EARLIEST, LATEST, out_of_range
 from gongkai.packs.conflicts import Conflict, conflicts_for
 from gongkai.packs.jurisdiction import Agency, UnknownDivision, binding_packs, division_path, known_agencies
 from gongkai.packs.pack import Pack, Severity
@@ -57,7 +57,7 @@ class CheckRequest(BaseModel):
     @classmethod
     def _as_of_in_range(cls, value: dt.date | None) -> dt.date | None:
         if value is not None and not EARLIEST <= value <= LATEST:
-            raise ValueError(f"a date between {EARLIEST} and {LATEST} is expected")
+            raise out_of_range()
         return value
 
 
@@ -68,6 +68,24 @@ def in_english(request: CheckRequest) -> CheckRequest:
     if action == request.action and facts == request.facts:
         return request
     return request.model_copy(update={"action": action, "facts": facts})
+
+
+def parse_request(data: dict[str, Any]) -> CheckRequest:
+    """A request from plain data (JSON, or a proto's fields). BadInput lists every violation:
+    the envelope's, and its facts' too when it names a known action kind, so that a form can
+    mark every field at once."""
+    try:
+        return CheckRequest.model_validate(data)
+    except ValidationError as exc:
+        errors = [validation_error("", exc)]
+    action, facts = data.get("action"), data.get("facts")
+    model = ACTIONS.get(action_kind(action)) if isinstance(action, str) else None
+    if model is not None and isinstance(facts, dict):
+        try:
+            model.model_validate(english_facts(model.kind, facts))
+        except ValidationError as exc:
+            errors.append(validation_error("facts", exc))
+    raise joined(errors)
 
 
 class RuleEngine(Protocol):
@@ -96,22 +114,31 @@ class Checker:
         model = ACTIONS.get(request.action)
         if model is None:
             known = ", ".join(ACTIONS)
-            raise BadInput("action", f"未知的行为类型 / unknown action kind; known: {known}", "unknown_action")
+            raise BadInput(
+                "action",
+                f"unknown action kind; known: {known}",
+                zh="未知的行为类型(可用的见 DescribeActions)",
+                kind="unknown_action",
+            )
+        errors = []  # the facts' and the agency's, reported together
         try:
             typed = model.model_validate(request.facts)
         except ValidationError as exc:
-            raise validation_error("facts", exc) from exc
+            errors.append(validation_error("facts", exc))
         try:
             jurisdiction = division_path(request.agency.division_code)
-        except UnknownDivision as exc:  # its text repeats the code: say what is expected instead
-            message = "不是 GB/T 2260 行政区划代码 / not a GB/T 2260 division code (e.g. 350423 for 清流县)"
-            raise BadInput("agency.division_code", message, "unknown_division") from exc
+        except UnknownDivision as exc:
+            errors.append(unknown_division(exc))
+        if errors:
+            raise joined(errors)
         binding = self._binding_packs(request.agency)
         if not binding:
+            agency, known = request.agency, known_agencies(self.lawbook.packs)
             raise BadInput(
                 "agency",
-                f"no rule pack binds {echo(request.agency.name)} ({request.agency.division_code}, "
-                f"{request.agency.kind.value}); known: {known_agencies(self.lawbook.packs)}",
+                f"no rule pack binds {echo(agency.name)} ({agency.division_code}, {agency.kind.value}); known: {known}",
+                zh=f"没有规则包约束 {echo(agency.name)}({agency.division_code},{agency.kind.term});已收录:{known}",
+                kind="no_binding_pack",
             )
         as_of = request.as_of or typed.action_date() or self._today or dt.date.today()
         in_force = packs_in_force(binding, as_of)
@@ -409,4 +436,4 @@ def _plain(value: Any) -> Any:
     return value
 
 
-__all__ = ["BadInput", "CheckRequest", "Checker", "Pack", "RuleEngine", "validation_error"]
+__all__ = ["BadInput", "CheckRequest", "Checker", "Pack", "RuleEngine", "parse_request", "validation_error"]

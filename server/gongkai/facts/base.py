@@ -30,6 +30,7 @@ from pydantic_core import PydanticCustomError
 
 CHINA_STANDARD_TIME = dt.timezone(dt.timedelta(hours=8))  # a time of day given without a zone
 DATE_ORDER = "date_order"  # the error type of facts in an impossible order
+DATE_RANGE = "date_range"  # the error type of a date outside EARLIEST..LATEST
 
 
 def fact(
@@ -99,6 +100,14 @@ Day = Annotated[
 ]
 
 
+def out_of_range() -> PydanticCustomError:
+    return PydanticCustomError(
+        DATE_RANGE,
+        "a date between {earliest} and {latest} is expected",
+        {"earliest": str(EARLIEST), "latest": str(LATEST)},
+    )
+
+
 class ActionFacts(BaseModel):
     """Base of every action kind's facts."""
 
@@ -133,7 +142,7 @@ class ActionFacts(BaseModel):
         """A date outside these years is a typo, and would overflow the working-day arithmetic."""
         day = value.date() if isinstance(value, dt.datetime) else value
         if isinstance(day, dt.date) and not EARLIEST <= day <= LATEST:
-            raise ValueError(f"a date between {EARLIEST} and {LATEST} is expected")
+            raise out_of_range()
         return value
 
     @model_validator(mode="after")

@@ -166,7 +166,8 @@ class RequestIdTaken(BadInput):
             "request_id",
             f"请求编号已被内容不同的另一请求使用(第 {holder} 条记录)/ "
             f"request_id is already used by a different request (entry {holder})",
-            "already_exists",
+            zh=f"请求编号已被内容不同的另一请求使用(第 {holder} 条记录)",
+            kind="already_exists",
         )
         self.holder = holder
 
@@ -458,6 +459,12 @@ class DecisionLog:
                 f"entry {checkpoint.seq} is not the one checkpointed at {checkpoint.time}: the log was rewritten"
             )
         return problems
+
+    @property
+    def backend(self) -> str:
+        """Where the log is, for the startup line: an SQLite file, or a PostgreSQL database
+        (host, port, name and user; never the password)."""
+        return str(getattr(self._store, "where", type(self._store).__name__))
 
     def close(self) -> None:
         self._store.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import psycopg
+from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool
 
 from gongkai.journal.store import (
@@ -38,6 +39,7 @@ class PostgresStore(Reader):
     MARK = "%s"
 
     def __init__(self, url: str) -> None:
+        self.where = where(url)
         self._pool = ConnectionPool(url, min_size=1, max_size=8, open=True, timeout=10)
         with self._pool.connection() as conn:
             conn.execute("SELECT pg_advisory_xact_lock(4242)")  # replicas creating the schema at once
@@ -77,6 +79,18 @@ class PostgresStore(Reader):
 
     def close(self) -> None:
         self._pool.close()
+
+
+def where(url: str) -> str:
+    """The database a URL names, for the log: host, port, database and user, never the password."""
+    try:
+        info = conninfo_to_dict(url)
+    except psycopg.ProgrammingError:
+        return "PostgreSQL (a connection string that does not parse)"
+    host = info.get("host") or "localhost"
+    port = f":{info['port']}" if info.get("port") else ""
+    user = f"{info['user']}@" if info.get("user") else ""
+    return f"PostgreSQL {user}{host}{port}/{info.get('dbname') or ''}"
 
 
 __all__ = ["PostgresStore", "psycopg"]

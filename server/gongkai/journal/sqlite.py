@@ -57,6 +57,7 @@ class SqliteStore(Reader):
         # Created 0600 before SQLite opens it: SQLite gives the -wal and -shm files the
         # database's own mode, so applicants' hashed data and the chain stay the owner's.
         os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+        self.where = f"SQLite {path.resolve()}"
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
         self._lock = threading.Lock()  # one connection, many threads
         self._waiting: list[_Pending] = []

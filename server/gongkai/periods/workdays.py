@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
+from importlib import metadata
 
 import chinese_calendar
 
@@ -36,6 +37,15 @@ def covered_years() -> range:
 
 
 _COVERED = covered_years()
+
+
+def calendar_version() -> str:
+    """The calendar's package version and the years it covers, for the startup line."""
+    try:
+        version = metadata.version("chinesecalendar")
+    except metadata.PackageNotFoundError:
+        version = "?"
+    return f"chinesecalendar {version} ({_COVERED.start}–{_COVERED.stop - 1})"
 
 
 @lru_cache(maxsize=8192)

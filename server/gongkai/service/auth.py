@@ -37,6 +37,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from gongkai.check.invalid import cut
+from gongkai.service import metrics
+from gongkai.service.core import Code, Problem
 from gongkai.v1 import gongkai_pb2 as pb
 
 log = logging.getLogger(__name__)
@@ -109,9 +111,14 @@ def load_tokens(path: Path) -> Tokens:
 def bearer(metadata: Iterable[tuple[str, Any]] | None) -> str | None:
     for key, value in metadata or ():
         if key == "authorization" and isinstance(value, str):
-            scheme, _, token = value.strip().partition(" ")
-            return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+            return bearer_token(value)
     return None
+
+
+def bearer_token(authorization: str) -> str | None:
+    """The token of an ``authorization`` value (gRPC metadata or HTTP header), if Bearer."""
+    scheme, _, token = authorization.strip().partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
 class Throttle:
@@ -148,12 +155,35 @@ class Throttle:
         self._log.warning(message, *args)
 
 
-class TokenAuth(grpc.ServerInterceptor):
-    """Lets a call through only with a token that may call its RPC."""
+class Gatekeeper:
+    """Decides whether a call may go on, for gRPC (``TokenAuth``) and HTTP alike: one
+    throttle of refusal WARNINGs for both."""
 
     def __init__(self, tokens: Tokens, log_lines: int = 10, log_seconds: float = 60.0) -> None:
         self._tokens = tokens
         self._refusals = Throttle(log, log_lines, log_seconds)  # at most log_lines WARNINGs per log_seconds
+
+    def refusal(self, transport: str, presented: str | None, rpc: str, what: str) -> Problem | None:
+        """Why a call of ``rpc`` (``what``: the method or route, for the log) with the token
+        ``presented`` is refused, or None if it may go on."""
+        token = self._tokens.find(presented) if presented else None
+        if token is None:
+            reason = "an unknown" if presented else "no"
+            self._refusals.warning("refused %s: %s bearer token", cut(what), reason)
+            metrics.REFUSED.labels(transport, "unauthenticated").inc()
+            return Problem(Code.UNAUTHENTICATED, "", "a valid bearer token is required (authorization: Bearer <token>)")
+        if not token.may_call(rpc):
+            self._refusals.warning("refused %s: token %r may not call it", cut(what), token.name)
+            metrics.REFUSED.labels(transport, "permission_denied").inc()
+            return Problem(Code.PERMISSION_DENIED, "", f"this token may not call {cut(rpc)}")
+        return None
+
+
+class TokenAuth(grpc.ServerInterceptor):
+    """Lets a call through only with a token that may call its RPC."""
+
+    def __init__(self, gatekeeper: Gatekeeper) -> None:
+        self._gatekeeper = gatekeeper
 
     def intercept_service(
         self,
@@ -164,20 +194,9 @@ class TokenAuth(grpc.ServerInterceptor):
         if method.startswith(OPEN_SERVICES):
             return continuation(details)
         presented = bearer(details.invocation_metadata)
-        token = self._tokens.find(presented) if presented else None
-        rpc = method.rsplit("/", 1)[-1]
-        if token is None:
-            self._refusals.warning("refused %s: %s bearer token", cut(method), "an unknown" if presented else "no")
-            return _refusal(
-                continuation(details),
-                grpc.StatusCode.UNAUTHENTICATED,
-                "a valid bearer token is required (metadata authorization: Bearer <token>)",
-            )
-        if not token.may_call(rpc):
-            self._refusals.warning("refused %s: token %r may not call it", cut(method), token.name)
-            return _refusal(
-                continuation(details), grpc.StatusCode.PERMISSION_DENIED, f"this token may not call {cut(rpc)}"
-            )
+        refused = self._gatekeeper.refusal("grpc", presented, method.rsplit("/", 1)[-1], method)
+        if refused is not None:
+            return _refusal(continuation(details), grpc.StatusCode[refused.code.value], refused.message)
         return continuation(details)
 
 

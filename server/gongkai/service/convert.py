@@ -12,11 +12,13 @@ import json
 import math
 from typing import Any
 
-from google.protobuf import struct_pb2
-from pydantic import ValidationError
+import grpc
+from google.protobuf import any_pb2, struct_pb2
+from google.rpc import code_pb2, error_details_pb2, status_pb2
+from grpc_status import rpc_status
 
 from gongkai.check.applicability import Applicability
-from gongkai.check.checker import BadInput, CheckRequest, validation_error
+from gongkai.check.checker import CheckRequest, parse_request
 from gongkai.check.decision import (
     AppliedPack,
     CalendarSource,
@@ -33,8 +35,8 @@ from gongkai.check.decision import (
 )
 from gongkai.journal.decisionlog import Entry
 from gongkai.packs.conflicts import Conflict, ConflictingProvision
-from gongkai.packs.jurisdiction import Agency
 from gongkai.packs.pack import Severity
+from gongkai.service.core import Problem
 from gongkai.service.describe import ActionView, RuleView
 from gongkai.v1 import gongkai_pb2 as pb
 
@@ -64,10 +66,7 @@ STATUSES = {
 
 def check_request_from_proto(msg: pb.CheckRequest) -> CheckRequest:
     """Validate a proto request; raise BadInput naming the field (empty string = not given)."""
-    try:
-        return CheckRequest.model_validate(request_data(msg))
-    except ValidationError as exc:
-        raise validation_error("", exc) from exc
+    return parse_request(request_data(msg))
 
 
 def request_data(msg: pb.CheckRequest) -> dict[str, Any]:
@@ -393,17 +392,45 @@ def applicability_to_proto(scope: Applicability) -> pb.ApplicabilityResponse:
     )
 
 
-def agency_and_date(agency: pb.Agency, as_of: str) -> tuple[Agency, dt.date]:
-    """The agency and date of a DescribeActions or Applicability request; BadInput names the field."""
-    try:
-        day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
-    except ValueError as exc:
-        raise BadInput("as_of", f"not a date (YYYY-MM-DD): {as_of[:40]!r}") from exc
-    data = {"name": agency.name, "division_code": agency.division_code, "kind": agency.kind or None}
-    try:
-        return Agency.model_validate(data), day
-    except ValidationError as exc:
-        raise validation_error("agency", exc) from exc
+# --- problems ------------------------------------------------------------------------
+
+
+# What the BadRequest of a status may take: gRPC clients refuse trailers over 8 KiB by default
+# (grpc.max_metadata_size), and the details travel base64-encoded beside the message.
+STATUS_DETAILS_BYTES = 4096
+
+
+def problem_to_proto(problem: Problem) -> pb.CheckError:
+    return pb.CheckError(
+        code=problem.code.value,
+        field=problem.field,
+        message=problem.message,
+        violations=[
+            pb.Violation(field=v.field, message=v.message, message_en=v.message_en, kind=v.kind)
+            for v in problem.violations
+        ],
+    )
+
+
+def rich_status(problem: Problem, budget: int = STATUS_DETAILS_BYTES) -> grpc.Status:
+    """The status of a refused call with its violations as ``google.rpc.BadRequest`` field
+    violations (description: English, localized_message: zh-CN, reason: the kind), as many as
+    fit in ``budget`` bytes; the message says how many more there were."""
+    bad = error_details_pb2.BadRequest()
+    for v in problem.violations:
+        added = bad.field_violations.add(field=v.field, description=v.message_en, reason=v.kind)
+        added.localized_message.locale = "zh-CN"
+        added.localized_message.message = v.message
+        if bad.ByteSize() > budget:
+            del bad.field_violations[-1]
+            break
+    detail = any_pb2.Any()
+    detail.Pack(bad)
+    message, shown = problem.text, len(bad.field_violations)
+    if shown < max(problem.total, len(problem.violations)):
+        message += f";状态详情列出前 {shown} 处 / the details list the first {shown}"
+    code = code_pb2.Code.Value(problem.code.value)
+    return rpc_status.to_status(status_pb2.Status(code=code, message=message, details=[detail]))
 
 
 # --- the decision log ---------------------------------------------------------------

@@ -74,9 +74,19 @@ def rule_views(lawbook: Lawbook, pack: str | None = None, action: str | None = N
     """Rules in pack order, filtered; an unknown pack or action kind is BadInput (a typo, not "none")."""
     codes = [p.code for p in lawbook.packs]
     if pack and pack not in codes:
-        raise BadInput("pack", f"unknown pack {echo(pack)}; known: {', '.join(codes)}")
+        raise BadInput(
+            "pack",
+            f"unknown pack {echo(pack)}; known: {', '.join(codes)}",
+            zh=f"没有规则包 {echo(pack)}",
+            kind="unknown_pack",
+        )
     if action and action not in ACTIONS:
-        raise BadInput("action", f"unknown action kind {echo(action)}; known: {', '.join(ACTIONS)}")
+        raise BadInput(
+            "action",
+            f"unknown action kind {echo(action)}; known: {', '.join(ACTIONS)}",
+            zh=f"不认识的行为类型 {echo(action)}",
+            kind="unknown_action",
+        )
     return [
         _view(lawbook, r)
         for r in lawbook.rules.values()

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from gongkai.check.checker import Checker
 from gongkai.check.runtime import RulesError, open_rules
+from gongkai.service import metrics
 
 log = logging.getLogger(__name__)
 
@@ -113,11 +114,14 @@ class Reloader:
             else:
                 reason = None
             if reason is not None:
+                metrics.RELOADS.labels("refused").inc()
                 log.error("rules not reloaded, still serving ruleset %s: %s", was, reason)
                 return False
             if checker.lawbook.version == was:
+                metrics.RELOADS.labels("unchanged").inc()
                 log.info("rules reloaded: unchanged, still serving ruleset %s", was)
                 return True
             self._install(checker)
+            metrics.RELOADS.labels("loaded").inc()
             log.info("rules reloaded: now serving ruleset %s (was %s)", checker.lawbook.version, was)
             return True

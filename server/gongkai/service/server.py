@@ -1,6 +1,8 @@
-"""The gRPC server: Compliance, health and reflection on one port, TLS and tokens if
-configured, a bound on calls in progress, garbage on the wire refused, health that follows
-the decision log, hot reload (SIGHUP, file watch), graceful shutdown."""
+"""The server: gRPC (Compliance, health and reflection) on one port and, with ``http_port``,
+JSON over HTTP on another, both over one ``core.Service``; TLS and tokens if configured, a
+bound on calls in progress, garbage on the wire refused, health that follows the decision
+log, an access line per call, Prometheus metrics, hot reload (SIGHUP, file watch), graceful
+shutdown."""
 
 from __future__ import annotations
 
@@ -19,7 +21,12 @@ from gongkai.check.checker import Checker
 from gongkai.check.runtime import RulesError, open_rules
 from gongkai.config import Settings
 from gongkai.journal.decisionlog import DecisionLog, open_for_writing
-from gongkai.service.auth import TokenAuth, TokensError, load_tokens
+from gongkai.periods.workdays import calendar_version
+from gongkai.service import metrics
+from gongkai.service.access import AccessLog
+from gongkai.service.auth import Gatekeeper, TokenAuth, TokensError, load_tokens
+from gongkai.service.core import Service
+from gongkai.service.http import HttpServer, create_app
 from gongkai.service.logwatch import LogWatch
 from gongkai.service.reload import Reloader
 from gongkai.service.servicer import ComplianceService
@@ -47,6 +54,12 @@ class Endpoint:
     compliance: ComplianceService
     log_probe_seconds: float
     watch: LogWatch | None = None
+    http: HttpServer | None = None  # JSON over HTTP, with http_port
+
+    @property
+    def service(self) -> Service:
+        """What both transports serve from."""
+        return self.compliance.service
 
     def record_in(self, journal: DecisionLog | None) -> None:
         """Log every decision in ``journal``; health then follows whether it can be written."""
@@ -56,13 +69,21 @@ class Endpoint:
             self.compliance.log_written = self.watch.written
 
     def ready(self, checker: Checker) -> None:
-        self.compliance.checker = checker
+        self.swap(checker)
         self._serving(self.watch is None or self.watch.writable)
 
     def _serving(self, serving: bool) -> None:
         status = health_pb2.HealthCheckResponse.SERVING if serving else health_pb2.HealthCheckResponse.NOT_SERVING
         for name in HEALTH:
             self.health.set(name, status)
+        self.service.serving = serving  # what GET /healthz says
+        metrics.SERVING.set(1 if serving else 0)
+
+    def shutting_down(self) -> None:
+        """NOT_SERVING everywhere, for good."""
+        self.health.enter_graceful_shutdown()
+        self.service.serving = False
+        metrics.SERVING.set(0)
 
     def current(self) -> Checker | None:
         return self.compliance.checker
@@ -70,6 +91,7 @@ class Endpoint:
     def swap(self, checker: Checker) -> None:
         """Serve other rules (a reload): one assignment; calls under way finish on the old."""
         self.compliance.checker = checker
+        metrics.RULESET.info({"version": checker.lawbook.version, "calendar": calendar_version()})
 
 
 def assemble(settings: Settings) -> Endpoint:
@@ -80,9 +102,12 @@ def assemble(settings: Settings) -> Endpoint:
     if tokens is not None and tls is None and settings.host not in LOOPBACK:
         log.warning("bearer tokens without TLS on %s: anyone on the network path can read them", settings.host)
     limit = settings.max_message_bytes
-    interceptors: list[grpc.ServerInterceptor] = [RejectGarbage()]
+    gatekeeper = None
+    # the access line wraps the refusal of bad bytes, so that refusal is logged too
+    interceptors: list[grpc.ServerInterceptor] = [AccessLog(), RejectGarbage()]
     if tokens is not None:  # first: a caller without a token learns nothing, not even of bad bytes
-        interceptors.insert(0, TokenAuth(tokens, settings.refusal_log_lines, settings.refusal_log_seconds))
+        gatekeeper = Gatekeeper(tokens, settings.refusal_log_lines, settings.refusal_log_seconds)
+        interceptors.insert(0, TokenAuth(gatekeeper))
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=settings.thread_pool, thread_name_prefix="gongkai-rpc"),
         interceptors=interceptors,
@@ -110,7 +135,10 @@ def assemble(settings: Settings) -> Endpoint:
         port = server.add_secure_port(address, server_credentials(tls))
     else:
         port = server.add_insecure_port(address)
-    return Endpoint(server, port, health_servicer, compliance, settings.log_probe_seconds)
+    endpoint = Endpoint(server, port, health_servicer, compliance, settings.log_probe_seconds)
+    if settings.http_port is not None:  # OSError if it cannot listen
+        endpoint.http = HttpServer(create_app(compliance.service, gatekeeper), settings, settings.http_port)
+    return endpoint
 
 
 def create_server(
@@ -145,6 +173,15 @@ def serve_process(settings: Settings, checker: Checker | None = None) -> int:
             return _cannot_start(str(exc))
         except RuntimeError as exc:
             return _cannot_start(f"cannot listen on {settings.host}:{settings.port}: {exc}")
+        except OSError as exc:
+            return _cannot_start(f"cannot listen on {settings.host}:{settings.http_port} (HTTP): {_reason(exc)}")
+        try:
+            metrics_port = (
+                metrics.serve_metrics(settings.host, settings.metrics_port) if settings.metrics_port else None
+            )
+        except OSError as exc:
+            endpoint.server.stop(None)
+            return _cannot_start(f"cannot listen on {settings.host}:{settings.metrics_port} (metrics): {_reason(exc)}")
         reloader = Reloader(
             settings.rules_dir,
             endpoint.current,
@@ -154,37 +191,72 @@ def serve_process(settings: Settings, checker: Checker | None = None) -> int:
         )
         signal.signal(signal.SIGHUP, lambda *_: reloader.request())  # one during the load: reloads after it
         endpoint.server.start()  # health answers NOT_SERVING while the rules load
-        log.info("listening on %s:%d, loading rules from %s", settings.host, endpoint.port, settings.rules_dir)
+        if endpoint.http is not None:
+            endpoint.http.start()
+        log.info(
+            "listening on %s, loading rules from %s", _listeners(settings, endpoint, metrics_port), settings.rules_dir
+        )
         try:
             checker = checker or open_rules(settings.rules_dir, settings.pack_public_key)
             journal = open_for_writing(settings)  # exits 2 on a log whose key is missing or wrong
         except RulesError as exc:
-            endpoint.server.stop(None)
+            _stop_now(endpoint)
             return _cannot_start(str(exc))
         except Exception as exc:  # the log's file or database
-            endpoint.server.stop(None)
+            _stop_now(endpoint)
             return _cannot_start(f"cannot open the decision log: {' '.join(str(exc).split())}")
         endpoint.record_in(journal)
         endpoint.ready(checker)
         del checker  # the endpoint holds the rules served: a reload can free the old ones
         reloader.start()
-        log.info("serving ruleset %s", endpoint.current().lawbook.version)  # type: ignore[union-attr]
+        log.info(
+            "serving ruleset %s, working days from %s, decision log in %s",
+            endpoint.current().lawbook.version,  # type: ignore[union-attr]
+            calendar_version(),
+            journal.backend,
+        )
         while not stop.wait(0.5):  # a short wait keeps the main thread responsive to signals
             pass
         log.info("shutting down: in-flight calls get up to %ss", settings.grace_seconds)
         reloader.stop()
         if endpoint.watch is not None:
             endpoint.watch.stop()
-        endpoint.health.enter_graceful_shutdown()  # NOT_SERVING everywhere, for good
+        endpoint.shutting_down()
+        if endpoint.http is not None:
+            endpoint.http.stop()  # both transports drain at once
         drained = endpoint.server.stop(settings.grace_seconds)
         log.info("draining: new calls are refused")
         drained.wait()
+        if endpoint.http is not None:
+            endpoint.http.join()
+        metrics.stop_metrics()
         journal.close()  # every in-flight call has been answered, and so logged
         log.info("stopped")
         return 0
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+def _listeners(settings: Settings, endpoint: Endpoint, metrics_port: int | None) -> str:
+    where = [f"{settings.host}:{endpoint.port} (gRPC)"]
+    if endpoint.http is not None:
+        where.append(f"{endpoint.http.scheme}://{settings.host}:{endpoint.http.port} (HTTP)")
+    if metrics_port is not None:
+        where.append(f"{settings.host}:{metrics_port} (metrics)")
+    return ", ".join(where)
+
+
+def _stop_now(endpoint: Endpoint) -> None:
+    endpoint.server.stop(None)
+    if endpoint.http is not None:
+        endpoint.http.stop()
+        endpoint.http.join()
+    metrics.stop_metrics()
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
 
 
 def _cannot_start(message: str) -> int:

@@ -65,23 +65,40 @@ def supervise(settings: Settings, worker: Worker) -> int:
 def _preflight(settings: Settings) -> str | None:
     """Why the workers could not share the port, or None. SO_REUSEPORT would let them join
     a port another server holds: check that none does (only a plain bind can tell)."""
-    if settings.port == 0:
-        return "--workers needs a fixed --port: each worker would get a different free port"
+    for option, port in (
+        ("--port", settings.port),
+        ("--http-port", settings.http_port),
+        ("--metrics-port", settings.metrics_port),
+    ):
+        if port == 0:
+            return f"--workers needs a fixed {option}: each worker would get a different free port"
     try:  # read here, once, rather than failing in every worker
         read_tls(settings)
         if settings.tokens_file is not None:
             load_tokens(settings.tokens_file)
     except (TlsError, TokensError) as exc:
         return str(exc)
-    where = f"{settings.host}:{settings.port}"
-    try:
-        family = socket.getaddrinfo(settings.host, settings.port, type=socket.SOCK_STREAM)[0][0]
-        with socket.socket(family, socket.SOCK_STREAM) as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gRPC does
-            probe.bind((settings.host, settings.port))
-    except OSError as exc:
-        return f"cannot listen on {where}: {exc.strerror or exc}"
+    ports = [(settings.port, "")]
+    if settings.http_port is not None:  # shared by the workers as the gRPC port is
+        ports.append((settings.http_port, " (HTTP)"))
+    if settings.metrics_port is not None:  # one each: worker i on metrics_port + i
+        ports += [(settings.metrics_port + i, " (metrics)") for i in range(settings.workers)]
+    for port, what in ports:
+        try:
+            family = socket.getaddrinfo(settings.host, port, type=socket.SOCK_STREAM)[0][0]
+            with socket.socket(family, socket.SOCK_STREAM) as probe:
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gRPC does
+                probe.bind((settings.host, port))
+        except (OSError, OverflowError) as exc:
+            return f"cannot listen on {settings.host}:{port}{what}: {getattr(exc, 'strerror', None) or exc}"
     return None
+
+
+def worker_settings(settings: Settings, index: int) -> Settings:
+    """Worker ``index``'s settings: its own metrics port, the rest shared."""
+    if settings.metrics_port is None:
+        return settings
+    return settings.model_copy(update={"metrics_port": settings.metrics_port + index})
 
 
 def _die_with(supervisor: int) -> None:
@@ -132,7 +149,7 @@ class _Supervisor:
             signal.pthread_sigmask(signal.SIG_UNBLOCK, FORWARDED)
             code = 1
             try:
-                code = self.worker(self.settings, self._hand_over())
+                code = self.worker(worker_settings(self.settings, index), self._hand_over())
             except BaseException:
                 traceback.print_exc()
             finally:

@@ -84,8 +84,9 @@ class ComplianceServicer:
     def Check(self, request, context):
         """Check one action. Bad input (unknown action kind, unknown agency, a fact of the wrong
         type, an unknown fact) is INVALID_ARGUMENT with a message that starts with the field
-        path, e.g. "facts.received_on: input should be a valid date (got 'x')". An internal
-        failure is INTERNAL: the service never answers COMPLIANT when it could not check.
+        path, e.g. "facts.received_on: input should be a valid date", and every fault found as
+        google.rpc.BadRequest field violations in the status details (see Violation). An
+        internal failure is INTERNAL: the service never answers COMPLIANT when it could not check.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
