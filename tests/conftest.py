@@ -29,6 +29,7 @@ def pytest_configure(config: pytest.Config) -> None:
     """Declare every clause id and document code as a marker (features tag scenarios with them)."""
     from gongkai.packs.pack import load_packs
 
+    config.addinivalue_line("markers", "real: a case from a court judgment, a review decision or the calendar (features/real/)")
     for pack in load_packs(default_rules_dir()):
         config.addinivalue_line("markers", f"{pack.code}: clauses of {pack.code}")
         for clause in pack.catalogue.clauses:
