@@ -32,7 +32,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
     config.addinivalue_line(
         "markers",
-        f"{KNOWN_DISAGREEMENT}: a real case whose ruling the service does not reach (skipped, reason in features/real/README.md)",
+        f"{KNOWN_DISAGREEMENT}: a real case whose ruling the service does not reach (skipped; features/real/README.md)",
     )
     config.addinivalue_line(
         "markers", "real: a case from a court judgment, a review decision or the calendar (features/real/)"
