@@ -149,3 +149,26 @@ def test_replay_passes_every_scenario_pytest_runs(checker: Checker) -> None:
     cases = [replay.prepare(s, checker.lawbook.vocabulary) for s in read_features(ROOT / "features")]
     failed: list[Any] = [(r.case.label, r.failure) for r in (replay.replay(c, checker) for c in cases) if not r.passed]
     assert len(cases) > 600 and failed == []
+
+
+def test_real_cases_are_read_and_each_cites_a_clause(checker: Checker) -> None:
+    """features/real/ is part of the suite, and every real case names the clauses it tests (a pack tag
+    alone does not say which clause a ruling is about)."""
+    from gongkai.review.scenarios import read_features
+    from tests.conftest import ROOT
+
+    real = [s for s in read_features(ROOT / "features") if s.file.parent.name == "real"]
+    clause_ids = {c.id for p in checker.lawbook.packs for c in p.catalogue.clauses}
+    assert len(real) >= 25
+    assert [s.name for s in real if not clause_ids & set(s.tags)] == []
+
+
+def test_known_disagreements_still_disagree(checker: Checker) -> None:
+    """A real case tagged @known-disagreement is left out of every replay; once the service reaches
+    the body's ruling the tag must go, so each one must still fail here."""
+    from gongkai.review.scenarios import KNOWN_DISAGREEMENT, read_features
+    from tests.conftest import ROOT
+
+    kept = [s for s in read_features(ROOT / "features", with_disagreements=True) if KNOWN_DISAGREEMENT in s.tags]
+    results = [replay.replay(replay.prepare(s, checker.lawbook.vocabulary), checker) for s in kept]
+    assert len(kept) >= 1 and [r.case.label for r in results if r.passed] == []
