@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+import asyncio
+import base64
 import json
 from pathlib import Path
 
+import grpc
+import httpx
 import pytest
 from click.testing import CliRunner
+from google.protobuf import struct_pb2
 
 from gongkai.check.checker import Checker
 from gongkai.check.document import check_document
 from gongkai.check.invalid import BadInput
 from gongkai.cli import cli
+from gongkai.config import Settings
+from gongkai.journal.decisionlog import open_log
 from gongkai.packs.jurisdiction import Agency
+from gongkai.service.convert import decision_from_proto
+from gongkai.service.core import Service
+from gongkai.service.http import create_app
+from gongkai.service.server import create_server
+from gongkai.v1 import gongkai_pb2 as pb
+from gongkai.v1 import gongkai_pb2_grpc as pb_grpc
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = (ROOT / "tests" / "documents" / "01.txt").read_text(encoding="utf-8")  # the seed 001, byte for byte
@@ -71,3 +84,65 @@ def test_gongkai_check_document_end_to_end(tmp_path: Path) -> None:
     assert result.exit_code == 1, result.output
     decision = json.loads(result.output)
     assert LABEL_MISSING in [f["rule_id"] for f in decision["findings"]]
+
+
+# --- over gRPC and HTTP, end to end ------------------------------------------------------
+
+
+@pytest.fixture
+def journal(tmp_path: Path):
+
+    log = open_log(tmp_path / "log", durability="normal")
+    yield log
+    log.close()
+
+
+def test_read_and_check_document_over_grpc(checker: Checker, journal) -> None:
+
+    server, port = create_server(Settings(host="127.0.0.1", port=0), checker, journal)
+    server.start()
+    try:
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+            stub = pb_grpc.ComplianceStub(channel)
+            reading = stub.ReadDocument(pb.ReadDocumentRequest(content=SEED.encode("gb18030")), timeout=30).reading
+            number = reading["document_number"]
+            assert number["value"] == "海政办发〔2017〕37号"
+            assert SEED[int(number["start"]) : int(number["end"])] == number["text"]
+            facts = struct_pb2.Struct()
+            facts.update(ISSUED)
+            agency = pb.Agency(name=HC_OFFICE.name, division_code="210381", kind="government_office")
+            request = pb.CheckDocumentRequest(request_id="doc-1", agency=agency, text=UNLABELLED, facts=facts)
+            decision = decision_from_proto(stub.CheckDocument(request, timeout=30))
+            assert LABEL_MISSING in decision.breached_rules
+            for fact in decision.from_text:
+                assert UNLABELLED[fact.start : fact.end] == fact.text
+            bad = pb.CheckDocumentRequest(agency=agency)  # no text
+            with pytest.raises(grpc.RpcError) as refused:
+                stub.CheckDocument(bad, timeout=30)
+            assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT and "text" in refused.value.details()
+    finally:
+        server.stop(None)
+    assert journal.get("doc-1").outcome == "NON_COMPLIANT"  # logged like any check, the text not in it
+    assert "海城市人民政府办公室关于深入贯彻" not in json.dumps(journal.get("doc-1").request, ensure_ascii=False)
+
+
+def test_read_and_check_document_over_http(checker: Checker, journal) -> None:
+
+    app = create_app(Service(Settings(), checker, journal, serving=True))
+
+    async def go() -> tuple[httpx.Response, ...]:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+            read = await client.post("/v1/read", json={"content_base64": base64.b64encode(SEED.encode()).decode()})
+            body = {"agency": HC_OFFICE.model_dump(mode="json"), "text": UNLABELLED, "facts": ISSUED}
+            checked = await client.post("/v1/check-document", json=body)
+            refused = await client.post("/v1/check-document", json={**body, "colour": "red"})
+            return read, checked, refused
+
+    read, checked, refused = asyncio.run(go())
+    assert read.status_code == 200
+    label = read.json()["disclosure_label"]
+    assert (label["value"], SEED[label["start"] : label["end"]]) == ("此件公开发布", label["text"])
+    assert checked.status_code == 200, checked.text
+    decision = checked.json()
+    assert LABEL_MISSING in [f["rule_id"] for f in decision["findings"]]
+    assert refused.status_code == 400 and refused.headers["content-type"].startswith("application/problem+json")

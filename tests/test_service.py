@@ -97,6 +97,8 @@ def test_reflection_lists_the_compliance_and_health_services(channel: grpc.Chann
         "GetRule",
         "DescribeActions",
         "Applicability",
+        "ReadDocument",
+        "CheckDocument",
         "GetDecision",
         "ListDecisions",
     }

@@ -31,6 +31,7 @@ from gongkai.check.decision import (
     Outcome,
     PackCoverage,
     Question,
+    TextFact,
     Undecided,
 )
 from gongkai.journal.decisionlog import Entry
@@ -207,7 +208,22 @@ def decision_to_proto(decision: Decision) -> pb.Decision:
             remedy=f.remedy,
         )
         finding.facts.update(f.model_dump(mode="json", include={"facts"})["facts"])  # dates → ISO text
+        for span in f.text_spans:
+            _text_fact_to_proto(span, finding.text_spans.add())
+    for span in d.from_text:
+        _text_fact_to_proto(span, msg.from_text.add())
     return msg
+
+
+def _text_fact_to_proto(fact: TextFact, msg: pb.TextFact) -> None:
+    msg.fact, msg.text, msg.start, msg.end = fact.fact, fact.text, fact.start, fact.end
+    holder = struct_pb2.Struct()
+    holder.update({"v": fact.model_dump(mode="json")["value"]})
+    msg.value.CopyFrom(holder.fields["v"])
+
+
+def _text_fact(msg: pb.TextFact) -> TextFact:
+    return TextFact(fact=msg.fact, value=_plain_value(msg.value), text=msg.text, start=msg.start, end=msg.end)
 
 
 def _obligation_to_proto(o: Obligation) -> pb.Obligation:
@@ -261,9 +277,11 @@ def decision_from_proto(msg: pb.Decision) -> Decision:
                 message=f.message,
                 remedy=f.remedy,
                 facts=struct_to_dict(f.facts),
+                text_spans=[_text_fact(s) for s in f.text_spans],
             )
             for f in msg.findings
         ],
+        from_text=[_text_fact(s) for s in msg.from_text],
         obligations=[
             Obligation(
                 id=o.id,

@@ -22,12 +22,15 @@ from pydantic import ValidationError
 from gongkai.check.applicability import Applicability, applicability
 from gongkai.check.checker import Checker, CheckRequest, parse_request
 from gongkai.check.decision import Decision
+from gongkai.check.document import check_document
 from gongkai.check.invalid import BadInput, Violation, echo, validation_error
 from gongkai.config import Settings
 from gongkai.journal.decisionlog import DecisionLog, Entry, Filters, LogError, Logged, Record, Replayed
 from gongkai.journal.decisionlog import Refused as RefusedId
 from gongkai.journal.store import OUTCOMES
 from gongkai.packs.jurisdiction import Agency
+from gongkai.reader.document import Reading, read
+from gongkai.reader.text import UnreadableDocument, decode
 from gongkai.service import access, metrics
 from gongkai.service.describe import ActionView, RuleNotFound, RuleView, action_views, rule_view, rule_views
 
@@ -37,6 +40,7 @@ MAX_PAGE = 1000
 PAGE_TOKEN_DIGITS = 18  # below 10**18: any log's sequence numbers, within SQL's 64-bit integers
 NO_DEADLINE = 1e9  # seconds; gRPC reports about 9.2e18 remaining for a call without a deadline
 R = TypeVar("R")
+Decide = Callable[[Checker, Mapping[str, Any]], "tuple[CheckRequest | None, Decision | Problem]"]
 
 
 class Code(StrEnum):
@@ -135,6 +139,7 @@ def check_many(
     size: Callable[[Sequence[R | Problem]], int] | None = None,
     max_reply_bytes: int | None = None,
     before_each: Callable[[], None] = no_op,
+    decide: Decide | None = None,
 ) -> list[R | Problem]:
     """Check each request (plain data: a proto's fields or a JSON object), then record every
     decision and rejection in one transaction (one wait for the disk per batch, not per
@@ -144,7 +149,7 @@ def check_many(
     outcomes = []
     for data in requests:
         before_each()
-        outcomes.append(_decide(checker, data))
+        outcomes.append((decide or _decide)(checker, data))
     replies = [reply(result) if isinstance(result, Decision) else result for _, result in outcomes]
     if max_reply_bytes is not None and size is not None and (total := size(replies)) > max_reply_bytes:
         raise ReplyTooLarge(total, max_reply_bytes)
@@ -177,10 +182,20 @@ def _held(given: R | Problem, logged: Logged, reply: Callable[[Decision], R]) ->
 
 
 def _decide(checker: Checker, data: Mapping[str, Any]) -> tuple[CheckRequest | None, Decision | Problem]:
+    return decided(data, lambda: _checked(checker, parse_request(dict(data))))
+
+
+def _checked(checker: Checker, request: CheckRequest) -> tuple[CheckRequest, Decision]:
+    return request, checker.check(request)
+
+
+def decided(
+    data: Mapping[str, Any], decide: Callable[[], tuple[CheckRequest, Decision]]
+) -> tuple[CheckRequest | None, Decision | Problem]:
+    """A check's outcome: its decision, bad input as a Problem, a failure as NOT_CHECKED."""
     try:
-        request = parse_request(dict(data))
         started = time.perf_counter()
-        decision = checker.check(request)
+        request, decision = decide()
     except BadInput as exc:
         return None, Problem.of(exc)
     except Exception:  # EngineError or a bug: no answer rather than a wrong one
@@ -265,6 +280,25 @@ def agency_and_date(name: str, division_code: str, kind: str | None, as_of: str)
         raise validation_error("agency", exc) from exc
 
 
+def document_text(text: str, content: bytes, filename: str) -> str:
+    """A document given as text or as bytes (UTF-8, GB18030/GBK, .docx): Refused when neither,
+    both, or bytes that are no text."""
+    if text and content:
+        refuse(
+            Code.INVALID_ARGUMENT, "give the text or the content, not both", "content", "正文与文件只能给一个", "one_of"
+        )
+    if text:
+        return text
+    if not content:
+        refuse(
+            Code.INVALID_ARGUMENT, "the document's text or content is required", "text", "缺少公文正文或文件", "missing"
+        )
+    try:
+        return decode(content, filename)
+    except UnreadableDocument as exc:
+        refuse(Code.INVALID_ARGUMENT, str(exc), "content", str(exc), "unreadable")
+
+
 @dataclass
 class Service:
     """The state both transports serve from, and what each call does with it."""
@@ -294,6 +328,7 @@ class Service:
         size: Callable[[Sequence[R | Problem]], int],
         remaining: float | None = None,
         batch: bool = False,
+        decide: Decide | None = None,
     ) -> list[R | Problem]:
         """Check, log and answer; Refused for the whole call (rules loading, too many, too
         late, a reply too large). ``remaining``: seconds left of the caller's deadline."""
@@ -312,13 +347,51 @@ class Service:
             before_each = no_op
         try:
             results = check_many(
-                checker, requests, self.journal, reply, size, self.settings.max_message_bytes, before_each
+                checker, requests, self.journal, reply, size, self.settings.max_message_bytes, before_each, decide
             )
         except ReplyTooLarge as exc:
             raise Refused(exc.problem) from None
         if self.journal is not None and results:  # check_many logs all or none
             self.log_written(results[0] is not UNLOGGED)
         return results
+
+    def read_document(self, text: str, content: bytes, filename: str) -> Reading:
+        return read(document_text(text, content, filename))
+
+    def check_document(
+        self,
+        data: Mapping[str, Any],
+        text: str,
+        content: bytes,
+        filename: str,
+        reply: Callable[[Decision], R],
+        size: Callable[[Sequence[R | Problem]], int],
+        remaining: float | None = None,
+    ) -> R | Problem:
+        """Check a 公文 from its text (check/document.py) as Check checks a request: the same
+        limits, log and answers. ``data``: request_id, agency, action, facts (the caller's), as_of."""
+        body = document_text(text, content, filename)
+        reading = read(body)
+        data = {**data, "action": data.get("action") or "draft_document"}
+
+        def decide(checker: Checker, given: Mapping[str, Any]) -> tuple[CheckRequest | None, Decision | Problem]:
+            def run() -> tuple[CheckRequest, Decision]:
+                envelope = parse_request({**given, "facts": {}})  # the agency, action, date and id, checked
+                return check_document(
+                    checker,
+                    text=body,
+                    agency=envelope.agency,
+                    action=envelope.action,
+                    facts=dict(given.get("facts") or {}),
+                    as_of=envelope.as_of,
+                    request_id=envelope.request_id,
+                    reading=reading,
+                )
+
+            return decided(given, run)
+
+        (result,) = self.check([data], reply, size, remaining, decide=decide)
+        return result
 
     def rules(self, pack: str | None, action: str | None) -> list[RuleView]:
         lawbook = self.ready().lawbook

@@ -11,6 +11,8 @@ kind. The check bodies are parsed here rather than by FastAPI, so that every err
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import logging
 import math
@@ -41,6 +43,7 @@ from gongkai.config import Settings
 from gongkai.facts import ACTIONS
 from gongkai.journal.store import HEADER, OUTCOMES, Entry
 from gongkai.packs.jurisdiction import Agency
+from gongkai.reader.document import Reading
 from gongkai.service import access, metrics
 from gongkai.service.auth import Gatekeeper, bearer_token
 from gongkai.service.core import Code, Problem, Refused, Service, refuse
@@ -65,6 +68,8 @@ ROUTES = {
     ("GET", "/v1/rules/{rule_id}"): "GetRule",
     ("GET", "/v1/actions"): "DescribeActions",
     ("GET", "/v1/applicability"): "Applicability",
+    ("POST", "/v1/read"): "ReadDocument",
+    ("POST", "/v1/check-document"): "CheckDocument",
     ("GET", "/v1/decisions/{request_id}"): "GetDecision",
     ("GET", "/v1/decisions"): "ListDecisions",
 }
@@ -274,6 +279,28 @@ def parse_json(body: bytes) -> Any:
         return json.loads(body, parse_float=_finite, parse_constant=_not_json)
     except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
         raise invalid("the body is not valid JSON", "请求体不是有效的 JSON", kind="json_invalid") from exc
+
+
+DOCUMENT_KEYS = ("text", "content_base64", "filename")
+CHECK_DOCUMENT_KEYS = (*DOCUMENT_KEYS, "request_id", "agency", "action", "facts", "as_of")
+
+
+def document_body(data: Any, keys: tuple[str, ...] = CHECK_DOCUMENT_KEYS) -> dict[str, Any]:
+    """A document call's body: the text, or the file's bytes in base64 with its name; for
+    /v1/check-document also the envelope (the caller's facts are checked by the core)."""
+    if not isinstance(data, dict):
+        raise invalid("the body should be a JSON object", "请求体应为对象")
+    unknown = sorted(set(data) - set(keys))
+    if unknown:
+        raise invalid("unknown field", "不认识此项", unknown[0][:60], "extra_forbidden")
+    text, encoded, filename = (data.get(k) or "" for k in DOCUMENT_KEYS)
+    if not all(isinstance(v, str) for v in (text, encoded, filename)):
+        raise invalid("text, content_base64 and filename are strings", "text、content_base64、filename 应为文本")
+    try:
+        content = base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise invalid("not base64", "不是 base64 编码", "content_base64", "base64") from exc
+    return {**data, "text": text, "content": content, "filename": filename}
 
 
 def decision_json(decision: Decision) -> bytes:
@@ -527,6 +554,49 @@ def create_app(service: Service, gatekeeper: Gatekeeper | None = None) -> FastAP
             agency = (agency_name or "", division_code or "", kind)
         return ActionsResponse(actions=service.actions(agency, as_of))
 
+    @app.post(
+        "/v1/read",
+        summary="读取公文 (ReadDocument)",
+        description="公文正文 → 各要素(发文机关、发文字号、标题、主送机关、成文日期、公开属性附注、密级等),"
+        "每项附其在正文中的位置;与 gongkai read 相同。",
+        response_model=Reading,
+        response_model_exclude_none=True,
+        responses=problems(400, 413),
+        openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": DOCUMENT}}}},
+        tags=["公文"],
+    )
+    async def read_document(request: Request) -> Reading:
+        data = document_body(parse_json(await read_body(request, limit)), DOCUMENT_KEYS)
+        return await run_in_threadpool(service.read_document, data["text"], data["content"], data["filename"])
+
+    @app.post(
+        "/v1/check-document",
+        summary="按公文正文检查 (CheckDocument)",
+        description="公文正文中的成文日期、公开属性标注、标题、密级作为事实,与调用方的流程事实(facts,优先)一起,"
+        "按拟制公文(draft_document)或公开信息(publish_information)检查;决定列出取自正文的事实及其位置。",
+        responses={
+            200: {"model": Decision, "description": "决定 / the Decision"},
+            **problems(400, 409, 413, 422, 500, 503, 504),
+        },
+        openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": CHECK_DOCUMENT}}}},
+        tags=["公文"],
+    )
+    async def check_document(request: Request) -> Response:
+        data = document_body(parse_json(await read_body(request, limit)))
+        envelope = {k: data[k] for k in ("request_id", "agency", "action", "facts", "as_of") if k in data}
+        result = await run_in_threadpool(
+            service.check_document,
+            envelope,
+            data["text"],
+            data["content"],
+            data["filename"],
+            decision_json,
+            batch_size,
+        )
+        if isinstance(result, Problem):
+            return problem_response(result, check_status(result))
+        return Response(result, media_type="application/json")
+
     @app.get(
         "/v1/applicability",
         summary="适用范围 (Applicability)",
@@ -679,6 +749,47 @@ ONE_OF = {
         "mapping": {
             name: REF.format(model=f"Check.{kind}") for kind, model in ACTIONS.items() for name in (kind, model.term)
         },
+    },
+}
+
+
+DOCUMENT = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "text": {"type": "string", "title": "公文正文", "description": "正文,或用 content_base64 给出文件"},
+        "content_base64": {
+            "type": "string",
+            "contentEncoding": "base64",
+            "title": "文件内容",
+            "description": "UTF-8、GB18030/GBK 文本或 .docx 文件的字节,base64 编码",
+        },
+        "filename": {"type": "string", "maxLength": 200, "title": "文件名", "description": "区分 .docx"},
+    },
+}
+CHECK_DOCUMENT = {
+    **DOCUMENT,
+    "required": ["agency"],
+    "properties": {
+        **DOCUMENT["properties"],
+        "request_id": {"type": "string", "maxLength": 100, "title": "请求编号"},
+        "agency": {"$ref": REF.format(model="Agency")},
+        "action": {
+            "enum": [
+                "draft_document",
+                "publish_information",
+                ACTIONS["draft_document"].term,
+                ACTIONS["publish_information"].term,
+            ],
+            "title": "行为类型",
+            "description": "缺省为拟制公文(draft_document)",
+        },
+        "facts": {
+            "type": "object",
+            "title": "流程事实",
+            "description": "正文给不出的事实(印发之日、签发的公开属性……);优先于正文",
+        },
+        "as_of": {"type": "string", "format": "date", "title": "判断日期"},
     },
 }
 

@@ -160,6 +160,41 @@ class ComplianceService(pb_grpc.ComplianceServicer):
             _abort(context, exc.problem)
         return applicability_to_proto(scope)
 
+    def ReadDocument(self, request: pb.ReadDocumentRequest, context: grpc.ServicerContext) -> pb.ReadDocumentResponse:
+        try:
+            reading = self.service.read_document(request.text, request.content, request.filename)
+        except Refused as exc:
+            _abort(context, exc.problem)
+        response = pb.ReadDocumentResponse()
+        response.reading.update(reading.model_dump(mode="json", exclude_none=True))
+        return response
+
+    def CheckDocument(self, request: pb.CheckDocumentRequest, context: grpc.ServicerContext) -> pb.Decision:
+        data = request_data(
+            pb.CheckRequest(
+                request_id=request.request_id,
+                agency=request.agency if request.HasField("agency") else None,
+                action=request.action,
+                facts=request.facts,
+                as_of=request.as_of,
+            )
+        )
+        try:
+            result = self.service.check_document(
+                data,
+                request.text,
+                request.content,
+                request.filename,
+                decision_to_proto,
+                reply_size,
+                context.time_remaining(),
+            )
+        except Refused as exc:
+            _abort(context, exc.problem)
+        if isinstance(result, Problem):
+            _abort(context, result)
+        return result
+
     def GetDecision(self, request: pb.GetDecisionRequest, context: grpc.ServicerContext) -> pb.LoggedDecision:
         try:
             return logged_to_proto(self.service.decision(request.request_id))

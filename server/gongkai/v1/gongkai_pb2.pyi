@@ -83,7 +83,7 @@ class CheckRequest(_message.Message):
     def __init__(self, request_id: _Optional[str] = ..., agency: _Optional[_Union[Agency, _Mapping]] = ..., action: _Optional[str] = ..., facts: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., as_of: _Optional[str] = ...) -> None: ...
 
 class Finding(_message.Message):
-    __slots__ = ("rule_id", "clause_id", "clause_ids", "document", "document_number", "section", "clause_text", "severity", "message", "remedy", "facts")
+    __slots__ = ("rule_id", "clause_id", "clause_ids", "document", "document_number", "section", "clause_text", "severity", "message", "remedy", "facts", "text_spans")
     RULE_ID_FIELD_NUMBER: _ClassVar[int]
     CLAUSE_ID_FIELD_NUMBER: _ClassVar[int]
     CLAUSE_IDS_FIELD_NUMBER: _ClassVar[int]
@@ -95,6 +95,7 @@ class Finding(_message.Message):
     MESSAGE_FIELD_NUMBER: _ClassVar[int]
     REMEDY_FIELD_NUMBER: _ClassVar[int]
     FACTS_FIELD_NUMBER: _ClassVar[int]
+    TEXT_SPANS_FIELD_NUMBER: _ClassVar[int]
     rule_id: str
     clause_id: str
     clause_ids: _containers.RepeatedScalarFieldContainer[str]
@@ -106,7 +107,22 @@ class Finding(_message.Message):
     message: str
     remedy: str
     facts: _struct_pb2.Struct
-    def __init__(self, rule_id: _Optional[str] = ..., clause_id: _Optional[str] = ..., clause_ids: _Optional[_Iterable[str]] = ..., document: _Optional[str] = ..., document_number: _Optional[str] = ..., section: _Optional[str] = ..., clause_text: _Optional[str] = ..., severity: _Optional[_Union[Severity, str]] = ..., message: _Optional[str] = ..., remedy: _Optional[str] = ..., facts: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+    text_spans: _containers.RepeatedCompositeFieldContainer[TextFact]
+    def __init__(self, rule_id: _Optional[str] = ..., clause_id: _Optional[str] = ..., clause_ids: _Optional[_Iterable[str]] = ..., document: _Optional[str] = ..., document_number: _Optional[str] = ..., section: _Optional[str] = ..., clause_text: _Optional[str] = ..., severity: _Optional[_Union[Severity, str]] = ..., message: _Optional[str] = ..., remedy: _Optional[str] = ..., facts: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., text_spans: _Optional[_Iterable[_Union[TextFact, _Mapping]]] = ...) -> None: ...
+
+class TextFact(_message.Message):
+    __slots__ = ("fact", "value", "text", "start", "end")
+    FACT_FIELD_NUMBER: _ClassVar[int]
+    VALUE_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    START_FIELD_NUMBER: _ClassVar[int]
+    END_FIELD_NUMBER: _ClassVar[int]
+    fact: str
+    value: _struct_pb2.Value
+    text: str
+    start: int
+    end: int
+    def __init__(self, fact: _Optional[str] = ..., value: _Optional[_Union[_struct_pb2.Value, _Mapping]] = ..., text: _Optional[str] = ..., start: _Optional[int] = ..., end: _Optional[int] = ...) -> None: ...
 
 class Obligation(_message.Message):
     __slots__ = ("id", "title", "clause_ids", "starts_on", "due_on", "period", "done_on", "status")
@@ -223,7 +239,7 @@ class Conflict(_message.Message):
     def __init__(self, topic: _Optional[str] = ..., title: _Optional[str] = ..., provisions: _Optional[_Iterable[_Union[ConflictingProvision, _Mapping]]] = ..., stricter: _Optional[str] = ..., note: _Optional[str] = ...) -> None: ...
 
 class Decision(_message.Message):
-    __slots__ = ("request_id", "outcome", "action", "agency", "as_of", "findings", "obligations", "undecided", "missing_facts", "packs", "rules_applied", "ruleset_version", "warnings", "engine_micros", "total_micros", "jurisdiction", "conflicts", "rules_satisfied", "coverage", "questions", "fact_terms", "calendars")
+    __slots__ = ("request_id", "outcome", "action", "agency", "as_of", "findings", "obligations", "undecided", "missing_facts", "packs", "rules_applied", "ruleset_version", "warnings", "engine_micros", "total_micros", "jurisdiction", "conflicts", "rules_satisfied", "coverage", "questions", "fact_terms", "calendars", "from_text")
     class FactTermsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -253,6 +269,7 @@ class Decision(_message.Message):
     QUESTIONS_FIELD_NUMBER: _ClassVar[int]
     FACT_TERMS_FIELD_NUMBER: _ClassVar[int]
     CALENDARS_FIELD_NUMBER: _ClassVar[int]
+    FROM_TEXT_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     outcome: Outcome
     action: str
@@ -275,7 +292,8 @@ class Decision(_message.Message):
     questions: _containers.RepeatedCompositeFieldContainer[Question]
     fact_terms: _containers.ScalarMap[str, str]
     calendars: _containers.RepeatedCompositeFieldContainer[CalendarSource]
-    def __init__(self, request_id: _Optional[str] = ..., outcome: _Optional[_Union[Outcome, str]] = ..., action: _Optional[str] = ..., agency: _Optional[str] = ..., as_of: _Optional[str] = ..., findings: _Optional[_Iterable[_Union[Finding, _Mapping]]] = ..., obligations: _Optional[_Iterable[_Union[Obligation, _Mapping]]] = ..., undecided: _Optional[_Iterable[_Union[Undecided, _Mapping]]] = ..., missing_facts: _Optional[_Iterable[str]] = ..., packs: _Optional[_Iterable[_Union[AppliedPack, _Mapping]]] = ..., rules_applied: _Optional[_Iterable[str]] = ..., ruleset_version: _Optional[str] = ..., warnings: _Optional[_Iterable[str]] = ..., engine_micros: _Optional[int] = ..., total_micros: _Optional[int] = ..., jurisdiction: _Optional[str] = ..., conflicts: _Optional[_Iterable[_Union[Conflict, _Mapping]]] = ..., rules_satisfied: _Optional[_Iterable[str]] = ..., coverage: _Optional[_Iterable[_Union[PackCoverage, _Mapping]]] = ..., questions: _Optional[_Iterable[_Union[Question, _Mapping]]] = ..., fact_terms: _Optional[_Mapping[str, str]] = ..., calendars: _Optional[_Iterable[_Union[CalendarSource, _Mapping]]] = ...) -> None: ...
+    from_text: _containers.RepeatedCompositeFieldContainer[TextFact]
+    def __init__(self, request_id: _Optional[str] = ..., outcome: _Optional[_Union[Outcome, str]] = ..., action: _Optional[str] = ..., agency: _Optional[str] = ..., as_of: _Optional[str] = ..., findings: _Optional[_Iterable[_Union[Finding, _Mapping]]] = ..., obligations: _Optional[_Iterable[_Union[Obligation, _Mapping]]] = ..., undecided: _Optional[_Iterable[_Union[Undecided, _Mapping]]] = ..., missing_facts: _Optional[_Iterable[str]] = ..., packs: _Optional[_Iterable[_Union[AppliedPack, _Mapping]]] = ..., rules_applied: _Optional[_Iterable[str]] = ..., ruleset_version: _Optional[str] = ..., warnings: _Optional[_Iterable[str]] = ..., engine_micros: _Optional[int] = ..., total_micros: _Optional[int] = ..., jurisdiction: _Optional[str] = ..., conflicts: _Optional[_Iterable[_Union[Conflict, _Mapping]]] = ..., rules_satisfied: _Optional[_Iterable[str]] = ..., coverage: _Optional[_Iterable[_Union[PackCoverage, _Mapping]]] = ..., questions: _Optional[_Iterable[_Union[Question, _Mapping]]] = ..., fact_terms: _Optional[_Mapping[str, str]] = ..., calendars: _Optional[_Iterable[_Union[CalendarSource, _Mapping]]] = ..., from_text: _Optional[_Iterable[_Union[TextFact, _Mapping]]] = ...) -> None: ...
 
 class CalendarSource(_message.Message):
     __slots__ = ("year", "source")
@@ -528,3 +546,39 @@ class ListDecisionsResponse(_message.Message):
     decisions: _containers.RepeatedCompositeFieldContainer[LoggedDecision]
     next_page_token: str
     def __init__(self, decisions: _Optional[_Iterable[_Union[LoggedDecision, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class ReadDocumentRequest(_message.Message):
+    __slots__ = ("text", "content", "filename")
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    FILENAME_FIELD_NUMBER: _ClassVar[int]
+    text: str
+    content: bytes
+    filename: str
+    def __init__(self, text: _Optional[str] = ..., content: _Optional[bytes] = ..., filename: _Optional[str] = ...) -> None: ...
+
+class ReadDocumentResponse(_message.Message):
+    __slots__ = ("reading",)
+    READING_FIELD_NUMBER: _ClassVar[int]
+    reading: _struct_pb2.Struct
+    def __init__(self, reading: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+
+class CheckDocumentRequest(_message.Message):
+    __slots__ = ("request_id", "agency", "action", "text", "content", "filename", "facts", "as_of")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    AGENCY_FIELD_NUMBER: _ClassVar[int]
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    FILENAME_FIELD_NUMBER: _ClassVar[int]
+    FACTS_FIELD_NUMBER: _ClassVar[int]
+    AS_OF_FIELD_NUMBER: _ClassVar[int]
+    request_id: str
+    agency: Agency
+    action: str
+    text: str
+    content: bytes
+    filename: str
+    facts: _struct_pb2.Struct
+    as_of: str
+    def __init__(self, request_id: _Optional[str] = ..., agency: _Optional[_Union[Agency, _Mapping]] = ..., action: _Optional[str] = ..., text: _Optional[str] = ..., content: _Optional[bytes] = ..., filename: _Optional[str] = ..., facts: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., as_of: _Optional[str] = ...) -> None: ...

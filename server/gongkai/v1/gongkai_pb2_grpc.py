@@ -65,6 +65,16 @@ class ComplianceStub:
                 request_serializer=gongkai_dot_v1_dot_gongkai__pb2.ApplicabilityRequest.SerializeToString,
                 response_deserializer=gongkai_dot_v1_dot_gongkai__pb2.ApplicabilityResponse.FromString,
                 _registered_method=True)
+        self.ReadDocument = channel.unary_unary(
+                '/gongkai.v1.Compliance/ReadDocument',
+                request_serializer=gongkai_dot_v1_dot_gongkai__pb2.ReadDocumentRequest.SerializeToString,
+                response_deserializer=gongkai_dot_v1_dot_gongkai__pb2.ReadDocumentResponse.FromString,
+                _registered_method=True)
+        self.CheckDocument = channel.unary_unary(
+                '/gongkai.v1.Compliance/CheckDocument',
+                request_serializer=gongkai_dot_v1_dot_gongkai__pb2.CheckDocumentRequest.SerializeToString,
+                response_deserializer=gongkai_dot_v1_dot_gongkai__pb2.Decision.FromString,
+                _registered_method=True)
         self.GetDecision = channel.unary_unary(
                 '/gongkai.v1.Compliance/GetDecision',
                 request_serializer=gongkai_dot_v1_dot_gongkai__pb2.GetDecisionRequest.SerializeToString,
@@ -133,6 +143,21 @@ class ComplianceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ReadDocument(self, request, context):
+        """Read a 公文: its GB/T 9704 elements, each with the span it is printed at (as `gongkai read`).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CheckDocument(self, request, context):
+        """Check a 公文 from its own text as a draft_document or publish_information action: the
+        text's facts beside the caller's workflow facts (which win); logged like Check.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetDecision(self, request, context):
         """One recorded decision from the decision log, by request id: the decision that holds the
         id (the first one made under it), else the latest rejected request with that id.
@@ -181,6 +206,16 @@ def add_ComplianceServicer_to_server(servicer, server):
                     servicer.Applicability,
                     request_deserializer=gongkai_dot_v1_dot_gongkai__pb2.ApplicabilityRequest.FromString,
                     response_serializer=gongkai_dot_v1_dot_gongkai__pb2.ApplicabilityResponse.SerializeToString,
+            ),
+            'ReadDocument': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReadDocument,
+                    request_deserializer=gongkai_dot_v1_dot_gongkai__pb2.ReadDocumentRequest.FromString,
+                    response_serializer=gongkai_dot_v1_dot_gongkai__pb2.ReadDocumentResponse.SerializeToString,
+            ),
+            'CheckDocument': grpc.unary_unary_rpc_method_handler(
+                    servicer.CheckDocument,
+                    request_deserializer=gongkai_dot_v1_dot_gongkai__pb2.CheckDocumentRequest.FromString,
+                    response_serializer=gongkai_dot_v1_dot_gongkai__pb2.Decision.SerializeToString,
             ),
             'GetDecision': grpc.unary_unary_rpc_method_handler(
                     servicer.GetDecision,
@@ -356,6 +391,60 @@ class Compliance:
             '/gongkai.v1.Compliance/Applicability',
             gongkai_dot_v1_dot_gongkai__pb2.ApplicabilityRequest.SerializeToString,
             gongkai_dot_v1_dot_gongkai__pb2.ApplicabilityResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReadDocument(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/gongkai.v1.Compliance/ReadDocument',
+            gongkai_dot_v1_dot_gongkai__pb2.ReadDocumentRequest.SerializeToString,
+            gongkai_dot_v1_dot_gongkai__pb2.ReadDocumentResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CheckDocument(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/gongkai.v1.Compliance/CheckDocument',
+            gongkai_dot_v1_dot_gongkai__pb2.CheckDocumentRequest.SerializeToString,
+            gongkai_dot_v1_dot_gongkai__pb2.Decision.FromString,
             options,
             channel_credentials,
             insecure,
