@@ -146,3 +146,32 @@ def test_read_and_check_document_over_http(checker: Checker, journal) -> None:
     decision = checked.json()
     assert LABEL_MISSING in [f["rule_id"] for f in decision["findings"]]
     assert refused.status_code == 400 and refused.headers["content-type"].startswith("application/problem+json")
+
+
+# A drafting office's own text (constructed: LS publishes no draft), citing a 规范性文件 of its
+# government by number; LS 二(二)5 forbids relying on one its cleanup did not keep in force.
+LS_DRAFT = """兰山区人民政府办公室关于做好某项工作的通知
+各街道办事处,区政府各部门:
+根据《兰山区某某管理办法》(临兰政发〔2015〕3号),现就有关事项通知如下。
+兰山区人民政府办公室
+2019年3月5日
+(此件公开发布)
+"""
+LS_OFFICE = Agency(name="兰山区人民政府办公室", division_code="371302", kind="government_office")
+DELISTED = "LS-2-2-5.draft-cites-delisted-document"
+
+
+def test_a_cited_normative_document_off_the_continuing_valid_list_is_pointed_to(checker: Checker) -> None:
+    _, decision = check_document(
+        checker, text=LS_DRAFT, agency=LS_OFFICE, action="draft_document", continuing_valid=["临兰政发〔2016〕8号"]
+    )
+    finding = next(f for f in decision.findings if f.rule_id == DELISTED)
+    (span,) = finding.text_spans
+    assert span.fact == "cites_delisted_normative_document" and span.value is True
+    assert LS_DRAFT[span.start : span.end] == span.text and "临兰政发〔2015〕3号" in span.text
+    _, kept = check_document(
+        checker, text=LS_DRAFT, agency=LS_OFFICE, action="draft_document", continuing_valid=["临兰政发[2015]3号"]
+    )
+    assert DELISTED not in kept.breached_rules  # on the list (printed with other brackets): no breach
+    _, unknown = check_document(checker, text=LS_DRAFT, agency=LS_OFFICE, action="draft_document")
+    assert "cites_delisted_normative_document" not in {f.fact for f in unknown.from_text}  # no list: not judged

@@ -245,6 +245,13 @@ def document_text(file: str) -> str:
 )
 @click.option("--facts", "facts_file", type=click.Path(dir_okay=False), default=None, help="JSON: workflow facts")
 @click.option("--as-of", default=None, help="YYYY-MM-DD (default: the date of the action)")
+@click.option(
+    "--continuing-valid",
+    "continuing_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="a text file, one 文号 a line: the normative documents a cleanup kept in force (LS 继续有效目录)",
+)
 @click.option("--format", "output", type=click.Choice(["json", "text"]), default="json", show_default=True)
 @rules_dir_option
 def check_document_command(
@@ -255,6 +262,7 @@ def check_document_command(
     action: str,
     facts_file: str | None,
     as_of: str | None,
+    continuing_file: str | None,
     output: str,
     rules_dir: Path | None,
 ) -> None:
@@ -271,11 +279,21 @@ def check_document_command(
             fail(EXIT_BAD_INPUT, f"{facts_file}: 无法读取事实 / cannot read the facts: {exc}")
         if not isinstance(extra, dict):
             fail(EXIT_BAD_INPUT, f"{facts_file}: 应为 JSON 对象 / expected a JSON object")
+    continuing = None
+    if continuing_file is not None:
+        try:
+            continuing = [
+                ln.strip() for ln in Path(continuing_file).read_text(encoding="utf-8").splitlines() if ln.strip()
+            ]
+        except (OSError, UnicodeDecodeError) as exc:
+            fail(EXIT_BAD_INPUT, f"{continuing_file}: 无法读取 / cannot read: {exc}")
     checker = checker_or_fail(rules_dir)
     try:
         agency = Agency.model_validate({"name": agency_name, "division_code": division_code, "kind": agency_kind})
         day = dt.date.fromisoformat(as_of) if as_of else None
-        _, decision = check_document(checker, text=text, agency=agency, action=action, facts=extra, as_of=day)
+        _, decision = check_document(
+            checker, text=text, agency=agency, action=action, facts=extra, as_of=day, continuing_valid=continuing
+        )
     except ValidationError as exc:
         fail(EXIT_BAD_INPUT, str(validation_error("agency", exc)))
     except ValueError as exc:  # BadInput, or an --as-of that is no date

@@ -10,6 +10,7 @@ empty place where GB/T 9704 puts the 附注, under the 成文日期.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from gongkai.check.checker import Checker, CheckRequest
@@ -17,6 +18,7 @@ from gongkai.check.decision import Decision, TextFact
 from gongkai.check.invalid import BadInput
 from gongkai.packs.jurisdiction import Agency
 from gongkai.reader.document import Reading, Span, read
+from gongkai.reader.fields import document_number
 
 DOCUMENT_ACTIONS = ("draft_document", "publish_information")
 # the label printed → (draft_document's issue_label, the disclosure attribute it states)
@@ -27,8 +29,13 @@ LABELS = {
 }
 
 
-def facts_from_text(reading: Reading, action: str, text: str) -> dict[str, TextFact]:
-    """The facts the text states for the action kind, each with where it is printed."""
+def facts_from_text(
+    reading: Reading, action: str, text: str, continuing_valid: Sequence[str] | None = None
+) -> dict[str, TextFact]:
+    """The facts the text states for the action kind, each with where it is printed.
+    ``continuing_valid``: the numbers of the normative documents a cleanup kept in force (LS
+    二(二)5's 继续有效目录), when the caller has the list: a cited document whose 机关代字 the
+    list uses but which it does not contain is a delisted one relied on."""
     if action not in DOCUMENT_ACTIONS:
         raise BadInput(
             "action", f"公文只能按 {' 或 '.join(DOCUMENT_ACTIONS)} 检查 / a document is checked as one of those"
@@ -53,6 +60,15 @@ def facts_from_text(reading: Reading, action: str, text: str) -> dict[str, TextF
         put("signed_on" if action == "draft_document" else "generated_on", written.value, written)
     if secrecy:
         put("secrecy_mark_applied" if action == "draft_document" else "bears_secrecy_mark", True, secrecy)
+    if action == "draft_document" and continuing_valid is not None:
+        listed = {document_number(n) for n in continuing_valid}
+        codes = {n.split("〔", 1)[0] for n in listed}
+        cited = [c for c in reading.cited_documents if c.value["number"].split("〔", 1)[0] in codes]
+        delisted = [c for c in cited if c.value["number"] not in listed]
+        if delisted:
+            put("cites_delisted_normative_document", True, delisted[0])
+        elif cited:  # every cited one of those codes is on the list
+            put("cites_delisted_normative_document", False, cited[0])
     return found
 
 
@@ -66,12 +82,14 @@ def check_document(
     as_of: dt.date | None = None,
     request_id: str | None = None,
     reading: Reading | None = None,
+    continuing_valid: Sequence[str] | None = None,
 ) -> tuple[CheckRequest, Decision]:
     """The check of the document: the request as checked (text facts merged under the caller's)
     and its decision, which names the facts taken from the text and their spans."""
     reading = reading or read(text)
     given = dict(facts or {})
-    from_text = {k: v for k, v in facts_from_text(reading, action, text).items() if k not in given}
+    read_facts = facts_from_text(reading, action, text, continuing_valid)
+    from_text = {k: v for k, v in read_facts.items() if k not in given}
     merged = {k: v.value for k, v in from_text.items()} | given
     request = CheckRequest(request_id=request_id, agency=agency, action=action, facts=merged, as_of=as_of)
     decision = checker.check(request)

@@ -367,6 +367,7 @@ class Service:
         reply: Callable[[Decision], R],
         size: Callable[[Sequence[R | Problem]], int],
         remaining: float | None = None,
+        continuing_valid: Sequence[str] | None = None,
     ) -> R | Problem:
         """Check a 公文 from its text (check/document.py) as Check checks a request: the same
         limits, log and answers. ``data``: request_id, agency, action, facts (the caller's), as_of."""
@@ -386,6 +387,7 @@ class Service:
                     as_of=envelope.as_of,
                     request_id=envelope.request_id,
                     reading=reading,
+                    continuing_valid=continuing_valid,
                 )
 
             return decided(given, run)

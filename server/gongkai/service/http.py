@@ -282,7 +282,7 @@ def parse_json(body: bytes) -> Any:
 
 
 DOCUMENT_KEYS = ("text", "content_base64", "filename")
-CHECK_DOCUMENT_KEYS = (*DOCUMENT_KEYS, "request_id", "agency", "action", "facts", "as_of")
+CHECK_DOCUMENT_KEYS = (*DOCUMENT_KEYS, "request_id", "agency", "action", "facts", "as_of", "continuing_valid")
 
 
 def document_body(data: Any, keys: tuple[str, ...] = CHECK_DOCUMENT_KEYS) -> dict[str, Any]:
@@ -301,6 +301,14 @@ def document_body(data: Any, keys: tuple[str, ...] = CHECK_DOCUMENT_KEYS) -> dic
     except (binascii.Error, ValueError) as exc:
         raise invalid("not base64", "不是 base64 编码", "content_base64", "base64") from exc
     return {**data, "text": text, "content": content, "filename": filename}
+
+
+def continuing_list(value: Any) -> list[str] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) and len(v) <= 100 for v in value):
+        raise invalid("a list of document numbers", "应为文号列表", "continuing_valid", "list_type")
+    return value
 
 
 def decision_json(decision: Decision) -> bytes:
@@ -592,6 +600,8 @@ def create_app(service: Service, gatekeeper: Gatekeeper | None = None) -> FastAP
             data["filename"],
             decision_json,
             batch_size,
+            None,
+            continuing_list(data.get("continuing_valid")),
         )
         if isinstance(result, Problem):
             return problem_response(result, check_status(result))
@@ -790,6 +800,12 @@ CHECK_DOCUMENT = {
             "description": "正文给不出的事实(印发之日、签发的公开属性……);优先于正文",
         },
         "as_of": {"type": "string", "format": "date", "title": "判断日期"},
+        "continuing_valid": {
+            "type": "array",
+            "items": {"type": "string", "maxLength": 100},
+            "title": "继续有效的规范性文件目录(文号)",
+            "description": "给出时,正文引用的同一机关代字的文件不在目录中的,报告为以未列入继续有效目录的文件为依据",
+        },
     },
 }
 

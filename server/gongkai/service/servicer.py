@@ -188,6 +188,7 @@ class ComplianceService(pb_grpc.ComplianceServicer):
                 decision_to_proto,
                 reply_size,
                 context.time_remaining(),
+                list(request.continuing_valid) or None,
             )
         except Refused as exc:
             _abort(context, exc.problem)

@@ -564,7 +564,7 @@ class ReadDocumentResponse(_message.Message):
     def __init__(self, reading: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
 
 class CheckDocumentRequest(_message.Message):
-    __slots__ = ("request_id", "agency", "action", "text", "content", "filename", "facts", "as_of")
+    __slots__ = ("request_id", "agency", "action", "text", "content", "filename", "facts", "as_of", "continuing_valid")
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     AGENCY_FIELD_NUMBER: _ClassVar[int]
     ACTION_FIELD_NUMBER: _ClassVar[int]
@@ -573,6 +573,7 @@ class CheckDocumentRequest(_message.Message):
     FILENAME_FIELD_NUMBER: _ClassVar[int]
     FACTS_FIELD_NUMBER: _ClassVar[int]
     AS_OF_FIELD_NUMBER: _ClassVar[int]
+    CONTINUING_VALID_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     agency: Agency
     action: str
@@ -581,4 +582,5 @@ class CheckDocumentRequest(_message.Message):
     filename: str
     facts: _struct_pb2.Struct
     as_of: str
-    def __init__(self, request_id: _Optional[str] = ..., agency: _Optional[_Union[Agency, _Mapping]] = ..., action: _Optional[str] = ..., text: _Optional[str] = ..., content: _Optional[bytes] = ..., filename: _Optional[str] = ..., facts: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., as_of: _Optional[str] = ...) -> None: ...
+    continuing_valid: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, request_id: _Optional[str] = ..., agency: _Optional[_Union[Agency, _Mapping]] = ..., action: _Optional[str] = ..., text: _Optional[str] = ..., content: _Optional[bytes] = ..., filename: _Optional[str] = ..., facts: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., as_of: _Optional[str] = ..., continuing_valid: _Optional[_Iterable[str]] = ...) -> None: ...
