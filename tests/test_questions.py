@@ -53,3 +53,10 @@ def test_questions_survive_the_wire(checker: Checker) -> None:
     assert again.questions == decision.questions
     assert again.fact_terms == decision.fact_terms
     assert [u.message for u in again.undecided] == [u.message for u in decision.undecided]
+
+
+def test_a_check_with_no_facts_at_all_says_so(checker: Checker) -> None:
+    empty = checker.check(CheckRequest.model_validate({**BARE, "facts": {}}))
+    assert empty.warnings[0].startswith("没有提供任何事实") and empty.questions
+    some = checker.check(CheckRequest.model_validate(BARE))
+    assert not any(w.startswith("没有提供任何事实") for w in some.warnings)

@@ -194,6 +194,8 @@ class Checker:
             for year in sorted(calendar.uncovered_years)
         ]
         warnings += [f"{f.rule_id}: {f.message}" for f in findings if f.severity is Severity.should]
+        if not request.facts:  # a caller that sent nothing should not have to read 50 questions to see it
+            warnings.insert(0, "没有提供任何事实:需要事实的规则都无法判断,请按 questions 补充 (no facts were given)")
         named = {n for u in undecided for n in u.missing_facts} | {n for f in findings for n in f.facts}
         return Decision(
             request_id=request.request_id or uuid.uuid4().hex,
