@@ -149,7 +149,7 @@ def test_dates_out_of_range_and_out_of_order_say_so_without_the_dates_sent(check
     assert (v.field, v.kind, v.message, v.message_en) == (
         "facts.answered_on",
         "date_order",
-        "不能早于 received_on",
+        "answered_on(答复或者提供信息之日)不能早于 received_on(收到申请之日)",
         "cannot be before received_on",
     )
     with pytest.raises(BadInput) as early:

@@ -80,7 +80,7 @@ CHINESE: dict[str, str] = {
     "less_than_equal": "不能大于 {le}",
     "multiple_of": "应为 {multiple_of} 的倍数",
     DATE_RANGE: "应为 {earliest} 至 {latest} 之间的日期",
-    DATE_ORDER: "不能早于 {earlier}",
+    DATE_ORDER: "{later}({later_term})不能早于 {earlier}({earlier_term})",  # the dates sent: not repeated
     "value_error": "取值不符合要求",
     "json_invalid": "不是有效的 JSON",
     "json_type": "不是有效的 JSON",

@@ -156,7 +156,8 @@ class ActionFacts(BaseModel):
                     f"{later}({fields[later].title})不能早于 {earlier}({fields[earlier].title}):"
                     f"{late.isoformat()} 早于 {early.isoformat()}"
                 )
-                error = PydanticCustomError(DATE_ORDER, message, {"later": later, "earlier": earlier})
+                terms = {"later_term": fields[later].title or later, "earlier_term": fields[earlier].title or earlier}
+                error = PydanticCustomError(DATE_ORDER, message, {"later": later, "earlier": earlier, **terms})
                 # raised as a ValidationError so that the error's location is the later fact
                 raise ValidationError.from_exception_data(
                     type(self).__name__, [{"type": error, "loc": (later,), "input": late.isoformat()}]
