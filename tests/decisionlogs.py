@@ -14,9 +14,13 @@ import dataclasses
 import datetime as dt
 import random
 import re
+import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from gongkai.check.checker import BadInput, Checker, CheckRequest
 from gongkai.check.decision import Decision
@@ -112,3 +116,25 @@ def tighten_answer_period(rules: Path, days: int = 10) -> None:
     if before not in text:
         raise RuntimeError(f"{pack}: QL's answer period of 15 is not where it was; update tests/decisionlogs.py")
     pack.write_text(text.replace(before, f"  answer_period:\n    value: {days}\n"), encoding="utf-8")
+
+
+GIT = ["git", "-c", "user.name=gongkai test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false"]
+
+
+def git(repo: Path, *args: str) -> None:
+    subprocess.run([*GIT, "-C", str(repo), *args], check=True, capture_output=True)
+
+
+def tightened_repo(path: Path, root: Path) -> Path:
+    """A git repository at ``path``: ``root``'s rules/ and features/ as committed (HEAD~1), then
+    QL's answer period tightened to 10 working days (HEAD). Skips the test without git."""
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    shutil.copytree(root / "rules", path / "rules", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(root / "features", path / "features")
+    git(path, "init", "-q")
+    git(path, "add", "-A")
+    git(path, "commit", "-q", "-m", "base")
+    tighten_answer_period(path / "rules")
+    git(path, "commit", "-q", "-am", "QL: answer within 10 working days")
+    return path

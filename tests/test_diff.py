@@ -8,8 +8,6 @@ decision flips, under clause QL-5-10, and a recorded decision from an exported d
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -21,32 +19,13 @@ from gongkai.cli import cli
 from gongkai.journal.decisionlog import open_log
 from gongkai.review.diff import export_tree
 from tests.conftest import QL_AGENCY, ROOT
-
-GIT = ["git", "-c", "user.name=gongkai test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false"]
-
-
-def git(repo: Path, *args: str) -> None:
-    subprocess.run([*GIT, "-C", str(repo), *args], check=True, capture_output=True)
+from tests.decisionlogs import tightened_repo
 
 
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """rules/ and features/ as committed (BASE), then QL's answer period tightened to 10 (HEAD)."""
-    if shutil.which("git") is None:
-        pytest.skip("git is not installed")
-    path = tmp_path_factory.mktemp("repo")
-    shutil.copytree(ROOT / "rules", path / "rules", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(ROOT / "features", path / "features")
-    git(path, "init", "-q")
-    git(path, "add", "-A")
-    git(path, "commit", "-q", "-m", "base")
-    pack = path / "rules" / "QL" / "pack.yaml"
-    text = pack.read_text(encoding="utf-8")
-    before = "  answer_period:\n    value: 15\n"
-    assert before in text
-    pack.write_text(text.replace(before, "  answer_period:\n    value: 10\n"), encoding="utf-8")
-    git(path, "commit", "-q", "-am", "QL: answer within 10 working days")
-    return path
+    return tightened_repo(tmp_path_factory.mktemp("repo"), ROOT)
 
 
 def test_tightening_a_deadline_lists_the_flipped_scenarios_under_their_clause(repo: Path) -> None:

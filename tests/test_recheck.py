@@ -36,13 +36,12 @@ from gongkai.review.recheck import Options, run_recheck
 from gongkai.review.recheck_task import Job, PartResult, personal_dependencies, run_partition
 from tests.conftest import QL_AGENCY, ROOT
 from tests.daskcluster import tcp_cluster
-from tests.decisionlogs import tighten_answer_period, variants, write_log
+from tests.decisionlogs import tightened_repo, variants, write_log
 from tests.examples import answer_request
 from tests.postgres import postgres_url
 
 __all__ = ["postgres_url"]  # the fixture
 
-GIT = ["git", "-c", "user.name=gongkai test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false"]
 ENTRIES = 300
 SIZE = 40  # entries per partition: several partitions, for several workers
 APPLICANT = {
@@ -55,24 +54,10 @@ APPLICANT = {
 PERSONAL_REQUEST = answer_request("oa-2025-000777", answered_on="2025-10-20", **APPLICANT)
 
 
-def git(repo: Path, *args: str) -> None:
-    subprocess.run([*GIT, "-C", str(repo), *args], check=True, capture_output=True)
-
-
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """rules/ and features/ as committed (HEAD~1), then QL's answer period tightened to 10 (HEAD)."""
-    if shutil.which("git") is None:
-        pytest.skip("git is not installed")
-    path = tmp_path_factory.mktemp("repo")
-    shutil.copytree(ROOT / "rules", path / "rules", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(ROOT / "features", path / "features")
-    git(path, "init", "-q")
-    git(path, "add", "-A")
-    git(path, "commit", "-q", "-m", "base")
-    tighten_answer_period(path / "rules")
-    git(path, "commit", "-q", "-am", "QL: answer within 10 working days")
-    return path
+    return tightened_repo(tmp_path_factory.mktemp("repo"), ROOT)
 
 
 @pytest.fixture(scope="module")
