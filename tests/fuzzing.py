@@ -312,12 +312,12 @@ def _wrong(draw: st.DrawFn, shape: Shape, limits: Limits) -> tuple[Any, bool]:
     must: list[Any] = [{"value": 1}, [1, 2], "x" * (longest + 1)]
     may: list[Any] = []
     if kind == "bool":
-        must += ["maybe", "", 2, 0.5, -1, "2025-10-01", "是", "TRUE!", float("nan")]
-        may += [0, 1, 1.0, "yes", "off", "True", "1"]
+        must += ["maybe", "", 2, 0.5, -1, "2025-10-01", "是吗", "TRUE!", float("nan")]
+        may += [0, 1, 1.0, "yes", "off", "True", "1", "是", "否"]  # 是/否 as yes/no (check/terms.py)
     elif kind == "int":
         must += [3.5, -0.25, "abc", "", "1e309", "nan", float("nan"), float("inf"), -float("inf")]
         must += [2.0**64, -(2.0**64), 1e300, "2025-10-01", *(int(b) for b in outside)]
-        may += [True, "12", " 7 ", "0x10", "1_000", "+5", "٣"]
+        may += [True, "12", " 7 ", "0x10", "1_000", "+5", "٣", "十二"]
     elif kind == "float":
         must += ["abc", "", "2025-10-01", float("nan"), float("inf"), -float("inf"), "nan", "-inf", "1e309", *outside]
         may += [True, "12.5", " 7 ", "1_000.5"]
