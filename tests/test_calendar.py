@@ -307,3 +307,12 @@ def test_the_shipped_calendar_directory_holds_only_what_it_names() -> None:
     years = load_holidays(default_rules_dir()).years
     named = {n.text for y in years.values() for n in y.notices} | {f"{year}.yaml" for year in years}
     assert {p.name for p in directory.iterdir()} == named  # no stray text to mistake for a source
+
+
+def test_the_startup_line_names_the_notices_kept_as_data_before_the_package() -> None:
+    from gongkai.periods.workdays import calendar_version
+
+    shipped = calendar_version(load_holidays(default_rules_dir()))
+    assert shipped.startswith("the State Council's notices for 2025, 2026 (rules/calendar, ")
+    assert "then chinesecalendar" in shipped
+    assert calendar_version().startswith("chinesecalendar ")  # no data: the package alone

@@ -39,13 +39,18 @@ def covered_years() -> range:
 _COVERED = covered_years()
 
 
-def calendar_version() -> str:
-    """The calendar's package version and the years it covers, for the startup line."""
+def calendar_version(data: HolidayData | None = None) -> str:
+    """The calendars in use, for the startup line: the notices kept as data (their years and
+    digest), then the package and the years it covers."""
     try:
         version = metadata.version("chinesecalendar")
     except metadata.PackageNotFoundError:
         version = "?"
-    return f"chinesecalendar {version} ({_COVERED.start}–{_COVERED.stop - 1})"
+    package = f"chinesecalendar {version} ({_COVERED.start}–{_COVERED.stop - 1})"
+    if data is None or not data.years:
+        return package
+    years = ", ".join(str(y) for y in sorted(data.years))
+    return f"the State Council's notices for {years} (rules/calendar, {data.digest}), then {package}"
 
 
 @lru_cache(maxsize=8192)

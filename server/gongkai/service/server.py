@@ -91,7 +91,9 @@ class Endpoint:
     def swap(self, checker: Checker) -> None:
         """Serve other rules (a reload): one assignment; calls under way finish on the old."""
         self.compliance.checker = checker
-        metrics.RULESET.info({"version": checker.lawbook.version, "calendar": calendar_version()})
+        metrics.RULESET.info(
+            {"version": checker.lawbook.version, "calendar": calendar_version(checker.lawbook.holidays)}
+        )
 
 
 def assemble(settings: Settings) -> Endpoint:
@@ -212,7 +214,7 @@ def serve_process(settings: Settings, checker: Checker | None = None) -> int:
         log.info(
             "serving ruleset %s, working days from %s, decision log in %s",
             endpoint.current().lawbook.version,  # type: ignore[union-attr]
-            calendar_version(),
+            calendar_version(endpoint.current().lawbook.holidays),  # type: ignore[union-attr]
             journal.backend,
         )
         while not stop.wait(0.5):  # a short wait keeps the main thread responsive to signals
