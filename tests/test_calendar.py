@@ -30,7 +30,7 @@ from gongkai.periods.holidays import (
     load_holidays,
 )
 from gongkai.periods.notices import NoticeError, read_notice
-from gongkai.periods.workdays import WorkingDayCalendar, current_calendar
+from gongkai.periods.workdays import WorkingDayCalendar, calendar_version, current_calendar
 from gongkai.service.reload import Reloader
 from tests.examples import answer_request
 from tests.packcopy import copy_ql
@@ -310,8 +310,6 @@ def test_the_shipped_calendar_directory_holds_only_what_it_names() -> None:
 
 
 def test_the_startup_line_names_the_notices_kept_as_data_before_the_package() -> None:
-    from gongkai.periods.workdays import calendar_version
-
     shipped = calendar_version(load_holidays(default_rules_dir()))
     assert shipped.startswith("the State Council's notices for 2025, 2026 (rules/calendar, ")
     assert "then chinesecalendar" in shipped
