@@ -76,8 +76,8 @@ def not_breached(decision: Decision, rule: str) -> None:
 
 
 @then(parsers.parse(phrases.UNDECIDED))
-def undecided(decision: Decision, rule: str, facts: str) -> None:
-    replay.expect_undecided(decision, rule, facts)
+def undecided(decision: Decision, rule: str, facts: str, request_parts: replay.RequestParts, checker: Checker) -> None:
+    replay.expect_undecided(decision, rule, replay.fact_names(request_parts, facts, checker.lawbook.vocabulary))
 
 
 @then(parsers.parse(phrases.DUE))
