@@ -17,6 +17,7 @@ from gongkai.check.checker import Checker
 from gongkai.check.decision import Decision
 from gongkai.review import replay
 from gongkai.review import scenarios as phrases
+from gongkai.review.scenarios import ScenarioError
 from tests.differential import assert_reference_agrees
 
 scenarios(".")
@@ -76,8 +77,8 @@ def not_breached(decision: Decision, rule: str) -> None:
 
 
 @then(parsers.parse(phrases.UNDECIDED))
-def undecided(decision: Decision, rule: str, facts: str) -> None:
-    replay.expect_undecided(decision, rule, facts)
+def undecided(decision: Decision, rule: str, facts: str, request_parts: replay.RequestParts, checker: Checker) -> None:
+    replay.expect_undecided(decision, rule, replay.fact_names(request_parts, facts, checker.lawbook.vocabulary))
 
 
 @then(parsers.parse(phrases.DUE))
@@ -172,3 +173,12 @@ def test_known_disagreements_still_disagree(checker: Checker) -> None:
     kept = [s for s in read_features(ROOT / "features", with_disagreements=True) if KNOWN_DISAGREEMENT in s.tags]
     results = [replay.replay(replay.prepare(s, checker.lawbook.vocabulary), checker) for s in kept]
     assert len(kept) >= 1 and [r.case.label for r in results if r.passed] == []
+
+
+def test_undecided_facts_are_named_by_term_or_name_and_others_refused(checker: Checker) -> None:
+    parts = replay.new_request()
+    parts["action"] = "answer_request"
+    vocabulary = checker.lawbook.vocabulary
+    assert replay.fact_names(parts, "收到申请之日、fee_method", vocabulary) == "received_on、fee_method"
+    with pytest.raises(ScenarioError, match="收到日"):
+        replay.fact_names(parts, "收到日", vocabulary)

@@ -123,7 +123,7 @@
     并且 事实"公开之日"未知
     当 检查该行为
     那么 结论为"事实不全"
-    并且 规则"CN-13.withheld-without-ground"无法判定,缺少事实"third_party_consent"
+    并且 规则"CN-13.withheld-without-ground"无法判定,缺少事实"有关单位和个人同意公开"
 
   @CN-13 @CN-14 @CN-15
   场景: 国家秘密加个人隐私,第三方同意也不能使国家秘密可以公开

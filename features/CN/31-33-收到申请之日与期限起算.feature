@@ -72,7 +72,7 @@
     并且 检查日期为"2025-03-10"
     当 检查该行为
     那么 结论为"事实不全"
-    并且 规则"CN-33-p2.answer-late"无法判定,缺少事实"confirmed_with_applicant_on"
+    并且 规则"CN-33-p2.answer-late"无法判定,缺少事实"与申请人确认收到申请之日"
     并且 未违反规则"CN-31-3.receipt-not-confirmation-day"
     并且 没有期限"CN.national_answer_deadline"
 
@@ -87,6 +87,6 @@
       | 答复或者提供信息之日 | 2025-10-30 |
     当 检查该行为
     那么 结论为"事实不全"
-    并且 规则"CN-31-3.receipt-not-confirmation-day"无法判定,缺少事实"confirmed_with_applicant_on"
+    并且 规则"CN-31-3.receipt-not-confirmation-day"无法判定,缺少事实"与申请人确认收到申请之日"
     并且 未违反规则"CN-33-p2.answer-late"
     并且 期限"CN.national_answer_deadline"到期日为"2025-10-30",状态为"按期"

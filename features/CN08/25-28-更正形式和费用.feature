@@ -154,7 +154,7 @@
       | 申请人本人申请减免费用 | 是 |
     当 检查该行为
     那么 结论为"事实不全"
-    并且 规则"CN08-28.waiver-without-conditions"无法判定,缺少事实"fee_waiver_approved_by_head"
+    并且 规则"CN08-28.waiver-without-conditions"无法判定,缺少事实"减免经政府信息公开工作机构负责人审核同意"
 
   @CN08-28
   场景大纲: 收取了费用,<情形>

@@ -342,4 +342,4 @@
     假如 事实"印发时标注的公开属性标识"未知
     当 检查该行为
     那么 结论为"事实不全"
-    并且 规则"HC-2-2-s4.attribute-label-missing"无法判定,缺少事实"issue_label"
+    并且 规则"HC-2-2-s4.attribute-label-missing"无法判定,缺少事实"印发时标注的公开属性标识"

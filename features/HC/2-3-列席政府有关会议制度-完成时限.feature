@@ -48,4 +48,4 @@
       | 任务完成之日 | 2018-01-01 |
     当 检查该行为
     那么 结论为"事实不全"
-    并且 规则"HC-2-3.attendance-system-late"无法判定,缺少事实"task"
+    并且 规则"HC-2-3.attendance-system-late"无法判定,缺少事实"任务"

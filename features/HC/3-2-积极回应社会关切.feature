@@ -92,7 +92,7 @@
     假如 事实"首次发布权威信息之时"未知
     当 检查该行为
     那么 结论为"事实不全"
-    并且 规则"HC-3-2-s5.authoritative-information-late"无法判定,缺少事实"authoritative_info_released_at、situation_at"
+    并且 规则"HC-3-2-s5.authoritative-information-late"无法判定,缺少事实"首次发布权威信息之时、情况截至之时"
 
   @HC-3-2-s5
   场景: 较大突发事件的政务舆情不适用5小时要求

@@ -65,7 +65,7 @@
     假如 事实"已经审议"未知
     当 检查该行为
     那么 结论为"事实不全"
-    并且 规则"QL-1-2.published-without-deliberation"无法判定,缺少事实"deliberated"
+    并且 规则"QL-1-2.published-without-deliberation"无法判定,缺少事实"已经审议"
 
   @QL-1-5 @QL-9-3-6 @QL-9-3-p2
   场景: 未经审议擅自公开国家秘密,出现泄密,追究责任

@@ -57,6 +57,12 @@ def given_unknown_fact(parts: RequestParts, fact: str, vocabulary: Vocabulary) -
     parts["facts"].pop(phrases.fact_name(fact, vocabulary[_action(parts)]), None)
 
 
+def fact_names(parts: RequestParts, facts: str, vocabulary: Vocabulary) -> str:
+    """A step's facts (、-separated), each written as its name or its Chinese term, as names."""
+    vocab = vocabulary[_action(parts)]
+    return "、".join(phrases.fact_name(fact.strip(), vocab) for fact in facts.split("、"))
+
+
 def given_as_of(parts: RequestParts, date: str) -> None:
     parts["as_of"] = dt.date.fromisoformat(date)
 
@@ -271,7 +277,10 @@ def prepare(scenario: Scenario, vocabulary: Vocabulary) -> Case:
                     args["vocabulary"] = vocabulary  # type: ignore[assignment]
                 step(parts, **args)
             elif found := match(text, THEN):
-                expectations.append(Expectation(text, *found))
+                phrase, args = found
+                if phrase == phrases.UNDECIDED:  # the decision names facts by name, steps by term
+                    args["facts"] = fact_names(parts, args["facts"], vocabulary)
+                expectations.append(Expectation(text, phrase, args))
             else:
                 raise ScenarioError(f"no step is defined as {text!r}")
         if not checked:
