@@ -54,3 +54,16 @@ def test_the_node_client_checks_batches_describes_and_asks_health(
     assert summary["batch"] == ["NON_COMPLIANT", "INVALID_ARGUMENT:action"]
     assert summary["action_kinds"] >= 8
     assert summary["schema_has_received_on"] is True
+
+
+def test_the_readme_node_example_runs_as_written(node_client: str, address: str) -> None:
+    readme = (CLIENT.parent.parent / "README.md").read_text(encoding="utf-8")
+    (line,) = [ln for ln in readme.splitlines() if "node clients/node/client.js" in ln]
+    command = line.rsplit("&& ", 1)[1].replace("127.0.0.1:50051", address).split()  # npm ci: done by .ci/run
+    assert command[0] == "node"
+    result = subprocess.run(
+        [node_client, *command[1:]], cwd=CLIENT.parent.parent, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["outcome"] == "NON_COMPLIANT" and LATE_RULE in summary["rules"]
