@@ -340,9 +340,13 @@ def _wrong(draw: st.DrawFn, shape: Shape, limits: Limits) -> tuple[Any, bool]:
     elif kind in ("choice", "literal"):
         options = _options(shape)
         own = {str(o) for o in options}
+        # a member's Chinese term names it (Choice._missing_): taken, like the value; a term a
+        # little off is not
         terms = [m.term for m in detail if getattr(m, "term", "") not in own] if kind == "choice" else []
         others = sorted({m.value for c in CHOICES for m in c} - own)
-        must += ["not_a_value", "", 0, True, f"{options[0]} ", str(options[0]).upper() + "!", *terms[:3]]
+        must += ["not_a_value", "", 0, True, f"{options[0]} ", str(options[0]).upper() + "!"]
+        must += [f"{term}的" for term in terms[:3] if term]
+        may += terms[:3]
         must += [draw(st.sampled_from(others))] if others else []
     elif kind == "list":
         must += ["not_a_list", 3, [None], [[]], [{"a": 1}]]
