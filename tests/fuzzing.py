@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
+from gongkai.check.violations import cut
 from gongkai.config import default_rules_dir
 from gongkai.engine.compiler import AS_OF_DAY
 from gongkai.engine.durable import RESERVED
@@ -122,7 +123,8 @@ class Case:
         """Does an error's field (or a status's details, ``<field>: <message>``) name a fact this
         case made wrong (``facts.<name>``, or ``facts.<name>.<index>`` in a list)? A name may hold
         dots itself, and the service strips dots at the ends of the path."""
-        heads = [f"facts.{name}".strip(".") for name in self.broken | self.lax]
+        # a long name is cut in the message (check/violations.py cut), as any echoed value is
+        heads = [f"facts.{shown}".strip(".") for name in self.broken | self.lax for shown in {name, cut(name)}]
         # a name of dots alone leaves just "facts": then nothing more may follow
         return any(where == h or where.startswith((f"{h}: ",) if h == "facts" else (f"{h}.", f"{h}: ")) for h in heads)
 
