@@ -228,6 +228,13 @@ def problem_response(problem: Problem, status: int | None = None, headers: dict[
     return JSONResponse(problem_body(problem, status), status, headers, media_type=PROBLEM_JSON)
 
 
+def check_response(result: bytes | Problem) -> Response:
+    """A check's answer: the Decision's JSON, or its problem (422 when its content is at fault)."""
+    if isinstance(result, Problem):
+        return problem_response(result, check_status(result))
+    return Response(result, media_type="application/json")
+
+
 def check_status(problem: Problem) -> int:
     """A check refused for its content is 422 (it was read, and logged); the rest as STATUS."""
     return 422 if problem.code is Code.INVALID_ARGUMENT else STATUS.get(problem.code, 500)
@@ -470,9 +477,7 @@ def create_app(service: Service, gatekeeper: Gatekeeper | None = None) -> FastAP
         if not isinstance(data, dict):
             raise invalid("the body should be a JSON object (a CheckRequest)", "请求体应为对象(CheckRequest)")
         (result,) = await run_in_threadpool(service.check, [data], decision_json, batch_size)
-        if isinstance(result, Problem):
-            return problem_response(result, check_status(result))
-        return Response(result, media_type="application/json")
+        return check_response(result)
 
     @app.post(
         "/v1/check-batch",
@@ -603,9 +608,7 @@ def create_app(service: Service, gatekeeper: Gatekeeper | None = None) -> FastAP
             None,
             continuing_list(data.get("continuing_valid")),
         )
-        if isinstance(result, Problem):
-            return problem_response(result, check_status(result))
-        return Response(result, media_type="application/json")
+        return check_response(result)
 
     @app.get(
         "/v1/applicability",
