@@ -1,12 +1,14 @@
 """Load generation and the transport baseline, each in a process of its own.
 
-- ``generate(...)``: a load generator (grpc.aio) run in a spawned process: closed loop
-  (N calls in flight, as fast as answered) or open loop (calls sent at a fixed rate whatever
-  the answers, latency counted from when each call was due, so queueing shows). Bounded in
-  count and time; loopback only.
-- ``python bench/load.py echo --port P --reply-bytes N [--processes K]``: a bare grpcio
+- ``generate(...)``: a load generator (grpc.aio, or keep-alive HTTP/1.1 on asyncio streams)
+  run in spawned processes: closed loop (N calls in flight, as fast as answered) or open loop
+  (calls sent at a fixed rate whatever the answers, latency counted from when each call was
+  due, so queueing shows). Bounded in count and time; loopback only. It reports its own CPU
+  per call, so a run shows whether the client could have driven more.
+- ``python bench/load.py echo --port P --reply-bytes N [--processes K] [--aio]``: a bare grpcio
   server answering ``Check`` with N bytes, built like gongkai's (same thread pool and
   options; K processes on one port with SO_REUSEPORT): what the transport alone can do.
+  ``--aio``: the same on ``grpc.aio`` (an event loop, no thread pool).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Awaitable, Callable
 from concurrent import futures
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -40,21 +43,25 @@ class Result:
     seconds: float
     latencies_ms: list[float]
     first_error: str = ""
+    client_cpu: float = 0.0  # seconds of CPU the load generator's processes spent
 
     @property
     def per_second(self) -> float:
         return self.answered / self.seconds if self.seconds else 0.0
 
+    @property
+    def client_us_per_call(self) -> float:
+        """The load generator's CPU per answered call: 1e6 / this is what one client process can drive."""
+        return self.client_cpu / self.answered * 1e6 if self.answered else 0.0
 
-async def _generate(
-    port: int, method: str, payloads: list[bytes], rate: float | None, in_flight: int, seconds: float, channels: int
-) -> Result:
-    # several connections: with SO_REUSEPORT the kernel spreads connections, not calls, over workers
-    opened = [
-        grpc.aio.insecure_channel(f"{LOOPBACK}:{port}", options=[("grpc.use_local_subchannel_pool", 1)])
-        for _ in range(channels)
-    ]
-    calls = [ch.unary_unary(method) for ch in opened]  # bytes in, bytes out: the client parses nothing
+
+class Failed(Exception):
+    """A call answered with an error (its text is kept for the report)."""
+
+
+async def _drive(call: Callable[[int], Awaitable[None]], rate: float | None, in_flight: int, seconds: float) -> Result:
+    """Make calls ``call(i)`` in a closed loop (rate None: ``in_flight`` at once, each sent when
+    one is answered) or an open loop (call i due at start + i / rate, latency counted from then)."""
     latencies: list[float] = []
     errors: list[str] = []
     sent = 0
@@ -64,20 +71,20 @@ async def _generate(
 
     async def one(i: int, due: float) -> None:
         try:
-            await calls[i % channels](payloads[i % len(payloads)], timeout=30)
+            await call(i)
             latencies.append((loop.time() - due) * 1000)
-        except grpc.RpcError as exc:
-            errors.append(f"{exc.code()}: {exc.details()}")  # type: ignore[attr-defined]
+        except Failed as exc:
+            errors.append(str(exc))
 
     if rate is None:  # closed loop
 
-        async def worker(w: int) -> None:
+        async def worker() -> None:
             nonlocal sent
             while loop.time() < deadline:
                 i, sent = sent, sent + 1
                 await one(i, loop.time())
 
-        await asyncio.gather(*(worker(w) for w in range(in_flight)))
+        await asyncio.gather(*(worker() for _ in range(in_flight)))
     else:  # open loop: call i is due at start + i / rate; every call that is due goes out at once
         pending: set[asyncio.Task[None]] = set()
         total = int(rate * seconds)
@@ -92,13 +99,99 @@ async def _generate(
         if pending:
             await asyncio.wait(pending, timeout=30)
     elapsed = loop.time() - start
-    for ch in opened:
-        await ch.close()
     return Result(sent, len(latencies), len(errors), elapsed, latencies, errors[0] if errors else "")
 
 
-def _child(queue: Any, args: tuple[Any, ...]) -> None:
-    queue.put(asdict(asyncio.run(_generate(*args))))
+async def _generate_grpc(
+    port: int, method: str, payloads: list[bytes], rate: float | None, in_flight: int, seconds: float, channels: int
+) -> Result:
+    # several connections: with SO_REUSEPORT the kernel spreads connections, not calls, over workers
+    opened = [
+        grpc.aio.insecure_channel(f"{LOOPBACK}:{port}", options=[("grpc.use_local_subchannel_pool", 1)])
+        for _ in range(channels)
+    ]
+    calls = [ch.unary_unary(method) for ch in opened]  # bytes in, bytes out: the client parses nothing
+
+    async def call(i: int) -> None:
+        try:
+            await calls[i % channels](payloads[i % len(payloads)], timeout=30)
+        except grpc.RpcError as exc:
+            raise Failed(f"{exc.code()}: {exc.details()}") from None  # type: ignore[attr-defined]
+
+    try:
+        return await _drive(call, rate, in_flight, seconds)
+    finally:
+        for ch in opened:
+            await ch.close()
+
+
+class HttpConnection:
+    """One keep-alive HTTP/1.1 connection on asyncio streams: a request written whole, the
+    answer read by its Content-Length and not parsed. Far cheaper per call than a full client
+    (httpx), so that the server, not the client, is what is measured."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def open(self) -> HttpConnection:
+        self.reader, self.writer = await asyncio.open_connection(LOOPBACK, self.port)
+        return self
+
+    async def post(self, path: str, body: bytes) -> tuple[int, bytes]:
+        """The status and body of POST ``path``; OSError or IncompleteReadError if the connection fails."""
+        if self.writer is None or self.writer.is_closing():
+            await self.open()
+        assert self.reader is not None and self.writer is not None
+        head = f"POST {path} HTTP/1.1\r\nhost: {LOOPBACK}\r\ncontent-type: application/json\r\n"
+        self.writer.write(f"{head}content-length: {len(body)}\r\n\r\n".encode() + body)
+        answer = await self.reader.readuntil(b"\r\n\r\n")
+        length = 0
+        for line in answer.split(b"\r\n")[1:]:
+            if line[:15].lower() == b"content-length:":
+                length = int(line[15:])
+        return int(answer[9:12]), await self.reader.readexactly(length)
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+
+async def _generate_http(
+    port: int, path: str, payloads: list[bytes], rate: float | None, in_flight: int, seconds: float, connections: int
+) -> Result:
+    # HTTP/1.1 has one call in flight per connection: a call waits for a free one (and that wait
+    # counts in its latency, as a wait in the server's queue would)
+    pool: asyncio.Queue[HttpConnection] = asyncio.Queue()
+    opened = [await HttpConnection(port).open() for _ in range(connections)]
+    for connection in opened:
+        pool.put_nowait(connection)
+
+    async def call(i: int) -> None:
+        connection = await pool.get()
+        try:
+            status, body = await connection.post(path, payloads[i % len(payloads)])
+        except (OSError, asyncio.IncompleteReadError) as exc:
+            connection.close()  # opened again by its next call
+            raise Failed(f"connection: {exc!r}") from None
+        finally:
+            pool.put_nowait(connection)
+        if status != 200:
+            raise Failed(f"HTTP {status}: {body[:200].decode(errors='replace')}")
+
+    try:
+        return await _drive(call, rate, in_flight, seconds)
+    finally:
+        for connection in opened:
+            connection.close()
+
+
+def _child(queue: Any, http: bool, args: tuple[Any, ...]) -> None:
+    cpu = time.process_time()
+    result = asyncio.run((_generate_http if http else _generate_grpc)(*args))
+    result.client_cpu = time.process_time() - cpu
+    queue.put(asdict(result))
 
 
 def generate(
@@ -110,15 +203,32 @@ def generate(
     in_flight: int = 32,
     seconds: float = 5.0,
     channels: int = 8,
+    processes: int = 1,
+    http: bool = False,
 ) -> Result:
-    """Run the load generator in a process of its own and return what it measured."""
+    """Run the load generator in ``processes`` processes of its own (each with its share of
+    ``rate`` and ``in_flight``) and return what they measured together. ``http``: ``method``
+    is the path of a POST, ``payloads`` its JSON bodies, ``channels`` connections per process."""
     context = multiprocessing.get_context("spawn")  # no gRPC state crosses into it
     queue = context.Queue()
-    process = context.Process(target=_child, args=(queue, (port, method, payloads, rate, in_flight, seconds, channels)))
-    process.start()
-    result = queue.get(timeout=seconds + 120)
-    process.join(timeout=30)
-    return Result(**result)
+    share = (None if rate is None else rate / processes, max(1, in_flight // processes), seconds, channels)
+    children = [
+        context.Process(target=_child, args=(queue, http, (port, method, payloads, *share))) for _ in range(processes)
+    ]
+    for child in children:
+        child.start()
+    results = [Result(**queue.get(timeout=seconds + 120)) for _ in children]
+    for child in children:
+        child.join(timeout=30)
+    return Result(
+        sum(r.sent for r in results),
+        sum(r.answered for r in results),
+        sum(r.errors for r in results),
+        max(r.seconds for r in results),
+        [latency for r in results for latency in r.latencies_ms],
+        next((r.first_error for r in results if r.first_error), ""),
+        sum(r.client_cpu for r in results),
+    )
 
 
 # --- servers under test ---------------------------------------------------------------
@@ -149,9 +259,17 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
-def start_gongkai(port: int, workers: int, data_dir: Path, durability: str) -> subprocess.Popen[bytes]:
+def start_gongkai(
+    port: int, workers: int, data_dir: Path, durability: str, http_port: int | None = None, tree: Path | None = None
+) -> subprocess.Popen[bytes]:
+    """``gongkai serve`` (and, with ``http_port``, its JSON over HTTP there); ``tree``: the
+    gongkai of another checkout (its ``server/`` first on the path), for before/after runs."""
     command = Path(sys.executable).parent / "gongkai"
     env = {**os.environ, "GONGKAI_DATA_DIR": str(data_dir), "GONGKAI_LOG_DURABILITY": durability}
+    if http_port is not None:
+        env["GONGKAI_HTTP_PORT"] = str(http_port)
+    if tree is not None:
+        env["PYTHONPATH"] = str(tree.resolve() / "server")
     return subprocess.Popen(
         [str(command), "serve", "--host", LOOPBACK, "--port", str(port), "--workers", str(workers)],
         env=env,
@@ -160,26 +278,34 @@ def start_gongkai(port: int, workers: int, data_dir: Path, durability: str) -> s
     )
 
 
-def start_echo(port: int, reply_bytes: int, processes: int) -> subprocess.Popen[bytes]:
+def start_echo(port: int, reply_bytes: int, processes: int, aio: bool = False) -> subprocess.Popen[bytes]:
     command = [sys.executable, str(Path(__file__).resolve()), "echo", "--port", str(port)]
-    command += ["--reply-bytes", str(reply_bytes), "--processes", str(processes)]
+    command += ["--reply-bytes", str(reply_bytes), "--processes", str(processes)] + (["--aio"] if aio else [])
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _echo_options(reuseport: bool) -> list[tuple[str, int]]:
+    from gongkai.config import Settings
+
+    settings = Settings()  # the same message limits as gongkai's server
+    return [
+        ("grpc.max_receive_message_length", settings.max_message_bytes),
+        ("grpc.max_send_message_length", settings.max_message_bytes),
+        ("grpc.so_reuseport", 1 if reuseport else 0),
+    ]
+
+
+def _echo_handlers(answer: Callable[..., Any]) -> list[grpc.GenericRpcHandler]:
+    handler = grpc.unary_unary_rpc_method_handler(answer)  # bytes, not parsed
+    return [grpc.method_handlers_generic_handler("gongkai.v1.Compliance", {"Check": handler})]
 
 
 def _echo_process(port: int, reply: bytes, reuseport: bool) -> None:
     from gongkai.config import Settings
 
-    settings = Settings()  # the same thread pool and message limits as gongkai's server
-    server = grpc.server(
-        futures.ThreadPoolExecutor(max_workers=settings.thread_pool),
-        options=[
-            ("grpc.max_receive_message_length", settings.max_message_bytes),
-            ("grpc.max_send_message_length", settings.max_message_bytes),
-            ("grpc.so_reuseport", 1 if reuseport else 0),
-        ],
-    )
-    handler = grpc.unary_unary_rpc_method_handler(lambda _request, _context: reply)  # bytes, not parsed
-    server.add_generic_rpc_handlers([grpc.method_handlers_generic_handler("gongkai.v1.Compliance", {"Check": handler})])
+    pool = futures.ThreadPoolExecutor(max_workers=Settings().thread_pool)  # as gongkai's server
+    server = grpc.server(pool, options=_echo_options(reuseport))
+    server.add_generic_rpc_handlers(_echo_handlers(lambda _request, _context: reply))
     server.add_insecure_port(f"{LOOPBACK}:{port}")
     server.start()
     stopped = threading.Event()
@@ -188,22 +314,44 @@ def _echo_process(port: int, reply: bytes, reuseport: bool) -> None:
     server.stop(1).wait()
 
 
+async def _aio_echo_process(port: int, reply: bytes, reuseport: bool) -> None:
+    async def answer(_request: bytes, _context: Any) -> bytes:
+        return reply
+
+    server = grpc.aio.server(options=_echo_options(reuseport))
+    server.add_generic_rpc_handlers(_echo_handlers(answer))
+    server.add_insecure_port(f"{LOOPBACK}:{port}")
+    await server.start()
+    stopped = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stopped.set)
+    await stopped.wait()
+    await server.stop(1)
+
+
 def echo_main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="load.py echo")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--reply-bytes", type=int, required=True)
     parser.add_argument("--processes", type=int, default=1)
+    parser.add_argument("--aio", action="store_true", help="grpc.aio rather than the thread-pool server")
     args = parser.parse_args(argv)
     reply = b"\x0a" + b"x" * (args.reply_bytes - 1)  # any bytes will do: the client does not parse
+
+    def serve(reuseport: bool) -> None:
+        if args.aio:
+            asyncio.run(_aio_echo_process(args.port, reply, reuseport))
+        else:
+            _echo_process(args.port, reply, reuseport)
+
     if args.processes == 1:
-        _echo_process(args.port, reply, False)
+        serve(False)
         return
     children = []
     for _ in range(args.processes):  # forked before any gRPC object exists, as gongkai's workers
         pid = os.fork()
         if pid == 0:
             try:
-                _echo_process(args.port, reply, True)
+                serve(True)
             finally:
                 os._exit(0)
         children.append(pid)
@@ -216,4 +364,4 @@ if __name__ == "__main__":
     if sys.argv[1:2] == ["echo"]:
         echo_main(sys.argv[2:])
     else:
-        sys.exit("usage: load.py echo --port P --reply-bytes N [--processes K]")
+        sys.exit("usage: load.py echo --port P --reply-bytes N [--processes K] [--aio]")

@@ -34,29 +34,50 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+HEADER = ["server", "offered load", "answered/s", "p50 ms", "p99 ms", "errors+unanswered", "client CPU µs/call"]
+
+
 def row(name: str, offered: str, r: Result) -> list[object]:
     lat = r.latencies_ms
-    return [name, offered, r.per_second, percentile(lat, 50), percentile(lat, 99), r.errors + (r.sent - r.answered)]
+    unanswered = r.errors + (r.sent - r.answered)
+    return [name, offered, r.per_second, percentile(lat, 50), percentile(lat, 99), unanswered, r.client_us_per_call]
 
 
-def measure(name: str, port: int, payloads: list[bytes], args: argparse.Namespace) -> tuple[float, list[list[object]]]:
-    saturated = generate(port, CHECK, payloads, in_flight=args.in_flight, seconds=args.seconds, channels=args.channels)
+def measure(
+    name: str,
+    port: int,
+    payloads: list[bytes],
+    args: argparse.Namespace,
+    method: str = CHECK,
+    http: bool = False,
+    fractions: tuple[float, ...] = FRACTIONS,
+) -> tuple[float, list[list[object]]]:
+    """The closed loop's maximum, then open loops at ``fractions`` of it (gRPC, or ``http``:
+    POST to the path ``method``, with as many connections as calls in flight)."""
+    load = {"seconds": args.seconds, "channels": args.channels, "http": http, "processes": args.clients}
+    in_flight = {"in_flight": args.in_flight} | ({"channels": args.in_flight} if http else {})
+    saturated = generate(port, method, payloads, **(load | in_flight))  # type: ignore[arg-type]
     if saturated.first_error:
         print(f"{name}: errors under load, e.g. {saturated.first_error}")
     rows = [row(name, f"max (closed loop, {args.in_flight} in flight)", saturated)]
-    for fraction in FRACTIONS:
+    for fraction in fractions:
         rate = saturated.per_second * fraction
-        r = generate(port, CHECK, payloads, rate=rate, in_flight=2000, seconds=args.seconds, channels=args.channels)
+        r = generate(port, method, payloads, rate=rate, in_flight=2000, **load)  # type: ignore[arg-type]
         rows.append(row(name, f"{fraction:.0%} of max = {rate:,.0f}/s", r))
     return saturated.per_second, rows
+
+
+def add_load_options(parser: argparse.ArgumentParser, channels: int = 8) -> None:
+    parser.add_argument("--seconds", type=float, default=5.0, help="length of each load step")
+    parser.add_argument("--in-flight", type=int, default=16, help="calls in flight in the closed loop")
+    parser.add_argument("--channels", type=int, default=channels, help="connections per load generator process")
+    parser.add_argument("--clients", type=int, default=1, help="load generator processes")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=1, help="gongkai worker processes (and echo processes)")
-    parser.add_argument("--seconds", type=float, default=5.0, help="length of each load step")
-    parser.add_argument("--in-flight", type=int, default=16, help="calls in flight in the closed loop")
-    parser.add_argument("--channels", type=int, default=8, help="connections the load generator opens")
+    add_load_options(parser)
     parser.add_argument("--log-durability", default="full", choices=["full", "normal"], help="gongkai's decision log")
     add_source_options(parser)
     args = parser.parse_args()
@@ -87,9 +108,7 @@ def main() -> None:
                 results[name] = measure(name, port, payloads, args)
             finally:
                 stop(process)
-    print(table(["server", "offered load", "answered/s", "p50 ms", "p99 ms", "errors+unanswered"], [
-        r for _, rows in results.values() for r in rows
-    ]))  # fmt: skip
+    print(table(HEADER, [r for _, rows in results.values() for r in rows]))
     echo_max, gongkai_max = results["echo"][0], results["gongkai"][0]
     half = results["gongkai"][1][FRACTIONS.index(0.5) + 1]
     print(f"gongkai / echo maximum throughput: {gongkai_max:,.0f} / {echo_max:,.0f} = {gongkai_max / echo_max:.0%}")

@@ -11,6 +11,7 @@ import os
 import re
 import shlex
 import signal
+import socket
 import ssl
 import subprocess
 import sys
@@ -33,7 +34,7 @@ from gongkai.journal.sqlite import SqliteStore
 from gongkai.service.auth import Gatekeeper, digest, load_tokens
 from gongkai.service.convert import check_request_to_proto, decision_from_proto
 from gongkai.service.core import Service
-from gongkai.service.http import create_app
+from gongkai.service.http import create_app, listen
 from gongkai.service.server import SERVICE, assemble
 from gongkai.v1 import gongkai_pb2 as pb
 from gongkai.v1 import gongkai_pb2_grpc as pb_grpc
@@ -543,3 +544,31 @@ def test_with_tls_configured_http_speaks_tls_with_the_same_certificate_and_clien
         endpoint.http.stop()
         endpoint.server.stop(None)
         endpoint.http.join()
+
+
+def test_connections_the_http_port_accepts_have_nagle_off() -> None:
+    """uvicorn writes a reply's headers and body apart: with Nagle on, the body waits for the
+    client's delayed ACK (40 ms a call on a keep-alive connection). asyncio turns it off on the
+    connections of a socket that says it is TCP, as uvicorn serves ours (create_server(sock=))."""
+
+    async def nodelay_of_accepted() -> int:
+        loop = asyncio.get_running_loop()
+        seen: asyncio.Future[int] = loop.create_future()
+
+        class Probe(asyncio.Protocol):
+            def connection_made(self, transport: asyncio.BaseTransport) -> None:
+                accepted = transport.get_extra_info("socket")
+                seen.set_result(accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+                transport.close()
+
+        sock = listen("127.0.0.1", 0)
+        server = await loop.create_server(Probe, sock=sock)
+        try:
+            _, writer = await asyncio.open_connection(*sock.getsockname()[:2])
+            result = await asyncio.wait_for(seen, 30)
+            writer.close()
+            return result
+        finally:
+            server.close()
+
+    assert asyncio.run(nodelay_of_accepted()) != 0
