@@ -31,7 +31,7 @@ from typing import Any
 
 import grpc
 from corpus import add_source_options, corpus, machine, percentile, table
-from load import CHECK, Result, generate, start_echo, stop, wait_ready
+from load import CHECK, Result, generate, process_cpu, start_echo, stop, wait_ready
 from service import free_port
 
 from gongkai.check.runtime import build_checker
@@ -43,12 +43,6 @@ from gongkai.v1 import gongkai_pb2 as pb
 from gongkai.v1 import gongkai_pb2_grpc as pb_grpc
 
 IN_FLIGHT, CHANNELS = 16, 8
-
-
-def process_cpu(pid: int) -> float:
-    """Seconds of CPU (user + system) process ``pid`` has used, all its threads."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / 100  # utime, stime in clock ticks (USER_HZ 100 on Linux)
 
 
 def measured(

@@ -37,7 +37,7 @@ from typing import Any
 from corpus import add_source_options, corpus, machine, table
 from fastapi import FastAPI, Request, Response
 from load import LOOPBACK, start_gongkai, stop
-from service import FRACTIONS, HEADER, add_load_options, free_port, measure
+from service import FRACTIONS, HEADER, add_load_options, free_port, measure, server_pids
 
 from gongkai.check.checker import CheckRequest
 from gongkai.check.runtime import build_checker
@@ -169,7 +169,7 @@ def main() -> None:
                     process = start_echo("asgi" if "ASGI" in name else "fastapi", port, reply_bytes)
                 try:
                     wait_ready(port, payloads[0], process)
-                    measured = measure(name, port, payloads, args, PATH, http=True, fractions=fractions)
+                    measured = measure(name, port, payloads, args, PATH, True, fractions, server_pids(process))
                 finally:
                     stop(process)
             if name not in results or measured[0] > results[name][0]:
@@ -177,7 +177,7 @@ def main() -> None:
     print(table(HEADER, [r for name in servers for r in results[name][1]]))
     echo_max, framework_max, gongkai_max = (results[name][0] for name in SERVERS)
     half = results["gongkai"][1][fractions.index(0.5) + 1]
-    client = min(float(rows[0][6]) for _, rows in results.values())  # type: ignore[arg-type]
+    client = min(float(rows[0][7]) for _, rows in results.values())  # type: ignore[arg-type]
     print(
         f"gongkai / ASGI echo maximum throughput: {gongkai_max:,.0f} / {echo_max:,.0f} = {gongkai_max / echo_max:.0%}"
     )

@@ -250,6 +250,12 @@ def wait_ready(port: int, payload: bytes, process: subprocess.Popen[bytes], meth
     raise RuntimeError("the server never answered")
 
 
+def process_cpu(pid: int) -> float:
+    """Seconds of CPU (user + system, all threads) process ``pid`` has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
 def stop(process: subprocess.Popen[bytes]) -> None:
     process.send_signal(signal.SIGTERM)
     try:

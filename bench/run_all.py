@@ -20,6 +20,8 @@ STEPS = [
     ("unary service, 1 worker", ["service.py"], ["service.py", "--seconds", "1"]),
     ("unary service, 2 workers", ["service.py", "--workers", "2"], ["service.py", "--workers", "2", "--seconds", "1"]),
     ("server CPU per unary call", ["server_cpu.py"], ["server_cpu.py", "--seconds", "1"]),
+    ("grpc.aio vs the thread pool", ["aio.py"], ["aio.py", "--seconds", "1", "--rounds", "1", "--skip-check"]),
+    ("HTTP front beside echo apps", ["http_front.py"], ["http_front.py", "--quick"]),
     ("CheckBatch and workers", ["batch.py"], ["batch.py", "--seconds", "2"]),
     (
         "CheckBatch and workers, decision log without fsync",
