@@ -111,7 +111,7 @@ class DurableEngine:
         # engine field → the fact it is laid out from and how, per action (``encode``)
         self._fields = {action: field_sources(plan) for action, plan in self._layouts.items()}
         self._needs: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}  # (action, packs) → fields read
-        for (pack, action, stage), parts in self._rulesets.items():
+        for (_, action, _), parts in self._rulesets.items():
             for ruleset in parts:
                 unknown = [f for f in ruleset.reads if f not in self._fields[action] and not f.startswith(VERDICT)]
                 if unknown:  # a field no fact is laid out to would silently never be sent
@@ -279,8 +279,8 @@ def encode(facts: dict[str, Any], fields: FieldSources, wanted: Sequence[str]) -
     (tests compare the two)."""
     encoded: dict[str, str] = {}
     chosen: dict[str, set[str]] = {}
-    for field in wanted:
-        name, option = fields[field]
+    for wanted_field in wanted:
+        name, option = fields[wanted_field]
         if name not in facts:
             continue
         value = facts[name]
@@ -288,9 +288,9 @@ def encode(facts: dict[str, Any], fields: FieldSources, wanted: Sequence[str]) -
             flags = chosen.get(name)
             if flags is None:
                 flags = chosen[name] = {str(v) for v in value}
-            encoded[field] = f'"{field}":{"true" if option in flags else "false"}'
+            encoded[wanted_field] = f'"{wanted_field}":{"true" if option in flags else "false"}'
         else:
-            encoded[field] = f'"{field}":{_value(value)}'
+            encoded[wanted_field] = f'"{wanted_field}":{_value(value)}'
     return encoded
 
 
