@@ -128,6 +128,7 @@ class Checker:
             for action, rules in lawbook.by_action.items()
         }
         self._views: dict[tuple[str, tuple[str, ...], int], InForce] = {}
+        self._findings: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {}  # rule key → its fixed parts
         self._coverages: dict[tuple[str, tuple[str, ...], dt.date], list[PackCoverage]] = {}
 
     def check(self, request: CheckRequest) -> Decision:
@@ -373,21 +374,27 @@ class Checker:
         return results
 
     def _finding(self, compiled: CompiledRule, facts: dict[str, Any], vocab: dict[str, FactInfo]) -> Finding:
-        rule = compiled.rule
-        pack, clause = self._sources.get(rule.clauses[0]) or self.lawbook.clause(rule.clauses[0])
-        return Finding(
-            rule_id=rule.id,
-            clause_id=clause.id,
-            clause_ids=list(rule.clauses),
-            document=pack.catalogue.document.title,
-            document_number=pack.catalogue.document.number,
-            section=clause.path,
-            clause_text=clause.text,
-            severity=rule.severity,
-            message=rule.message,
-            remedy=rule.remedy,
-            facts=_deciding_facts(compiled.all_reads, facts, vocab),
-        )
+        static = self._findings.get(compiled.key)
+        if static is None:  # what a finding of the rule says whatever the facts: built once
+            rule = compiled.rule
+            pack, clause = self._sources.get(rule.clauses[0]) or self.lawbook.clause(rule.clauses[0])
+            static = self._findings[compiled.key] = (
+                {
+                    "rule_id": rule.id,
+                    "clause_id": clause.id,
+                    "clause_ids": list(rule.clauses),
+                    "document": pack.catalogue.document.title,
+                    "document_number": pack.catalogue.document.number,
+                    "section": clause.path,
+                    "clause_text": clause.text,
+                    "severity": rule.severity,
+                    "message": rule.message,
+                    "remedy": rule.remedy,
+                },
+                shown_facts(compiled.all_reads, vocab),
+            )
+        fields, shown = static
+        return Finding(**fields, facts={n: _plain(facts[n]) for n in shown if facts.get(n) is not None})
 
 
 def missing_inputs(reads: tuple[str, ...], facts: dict[str, Any], vocab: dict[str, FactInfo]) -> list[str]:
@@ -415,25 +422,23 @@ def missing_inputs(reads: tuple[str, ...], facts: dict[str, Any], vocab: dict[st
     return list(missing)
 
 
-def _deciding_facts(reads: tuple[str, ...], facts: dict[str, Any], vocab: dict[str, FactInfo]) -> dict[str, Any]:
-    """The facts the rule read, each followed by the facts that explain a derived one, down to
-    the caller's (a deadline shows its start, and a derived start the dates it was taken from)."""
-    shown: dict[str, Any] = {}
-    seen: set[str] = set()
+def shown_facts(reads: tuple[str, ...], vocab: dict[str, FactInfo]) -> tuple[str, ...]:
+    """The facts a finding shows, in order: those the rule read, each followed by the facts
+    that explain a derived one, down to the caller's (a deadline shows its start, and a
+    derived start the dates it was taken from). Only those present are shown."""
+    shown: dict[str, None] = {}
 
     def show(name: str) -> None:
-        if name in seen:
+        if name in shown:
             return
-        seen.add(name)
-        if facts.get(name) is not None:
-            shown[name] = _plain(facts[name])
+        shown[name] = None
         info = vocab.get(name)
         for key in info.shows if info else ():
             show(key)
 
     for name in reads:
         show(name)
-    return shown
+    return tuple(shown)
 
 
 def packs_in_force(packs: list[Pack], day: dt.date) -> list[Pack]:

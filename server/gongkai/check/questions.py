@@ -22,8 +22,8 @@ def questions(undecided: list[Undecided], vocabulary: dict[str, FactInfo]) -> li
             question = asked.get(name) or asked.setdefault(name, ask(name, info))
             question.rules.append(entry.rule_id)
             question.must_rules += entry.severity is Severity.must
-    order = list(asked)
-    return sorted(asked.values(), key=lambda q: (-q.must_rules, -len(q.rules), order.index(q.fact)))
+    order = {name: i for i, name in enumerate(asked)}
+    return sorted(asked.values(), key=lambda q: (-q.must_rules, -len(q.rules), order[q.fact]))
 
 
 def ask(name: str, info: FactInfo | None) -> Question:
