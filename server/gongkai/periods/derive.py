@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gongkai.packs.pack import UNIT_TERMS, Deadline, Parameter, Unit
-from gongkai.periods.workdays import WorkingDayCalendar
+from gongkai.periods.workdays import Suspension, WorkingDayCalendar
 
 Facts = dict[str, Any]
 # The check's as-of date as an ordinal, among the facts: effective dates are engine tests, and a
@@ -167,12 +167,12 @@ def period_text(parameter: Parameter | None, extra: int = 0, due_date: dt.date |
 
 def _suspension(
     deadline: Deadline, facts: Facts, bound: dt.date | None = None
-) -> tuple[Callable[[dt.date], bool] | None, dt.date | None]:
+) -> tuple[Suspension | None, dt.date | None]:
     """Days after the suspension (中止) up to and including resumption do not count.
 
     The day the period is suspended was already running; like the day of any event, the
     day counting resumes is not counted. ``bound`` is the latest day the suspension may end.
-    Returns the skip test and, when the suspension has not ended, the day it began.
+    Returns the days skipped and, when the suspension has not ended, the day it began.
     """
     if not deadline.suspension:
         return None, None
@@ -182,5 +182,5 @@ def _suspension(
     if bound is not None and (not isinstance(end, dt.date) or bound < end):
         end = max(bound, begin)
     if not isinstance(end, dt.date):
-        return (lambda day: begin < day), begin
-    return (lambda day: begin < day <= end), None
+        return Suspension(begin), begin
+    return Suspension(begin, end), None
