@@ -62,6 +62,9 @@ def derivation(
 
 
 _BY_ACTION: dict[str, tuple[int, list[Derivation]]] = {}  # action → (registry size, derivations)
+# What apply_derivations reads of each: name, inputs, the inputs as a set, compute, partial.
+_Step = tuple[str, tuple[str, ...], frozenset[str], Callable[..., Any], bool]
+_PLANS: dict[str, tuple[int, list[_Step]]] = {}  # action → (registry size, steps)
 
 
 def derivations_for(action: str) -> list[Derivation]:
@@ -72,13 +75,30 @@ def derivations_for(action: str) -> list[Derivation]:
     return cached[1]
 
 
+def _plan(action: str) -> list[_Step]:
+    cached = _PLANS.get(action)
+    if cached is None or cached[0] != len(REGISTRY):
+        steps = [(d.name, d.inputs, frozenset(d.inputs), d.compute, d.partial) for d in derivations_for(action)]
+        cached = _PLANS[action] = (len(REGISTRY), steps)
+    return cached[1]
+
+
 def apply_derivations(action: str, facts: Facts) -> None:
-    for d in derivations_for(action):
-        values = [facts.get(i) for i in d.inputs]
-        if d.partial or all(v is not None for v in values):
-            value = d.compute(*values)
-            if value is not None:
-                facts[d.name] = value
+    """Add the action's derived facts, in the order registered (a derivation may read an
+    earlier one's fact). Unless partial, a derivation needs every input present and not None."""
+    present = facts.keys()  # a live view: it sees the facts derived so far
+    for name, inputs, needed, compute, partial in _plan(action):
+        if partial:
+            value = compute(*map(facts.get, inputs))
+        elif present >= needed:  # the usual case, an input absent, costs one set comparison
+            values = tuple(map(facts.__getitem__, inputs))
+            if None in values:  # facts hold dates, numbers, text, enums, lists, models: none equals None
+                continue
+            value = compute(*values)
+        else:
+            continue
+        if value is not None:
+            facts[name] = value
 
 
 def asked_for(name: str, facts: Facts) -> tuple[str, ...] | None:
