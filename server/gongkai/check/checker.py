@@ -462,6 +462,9 @@ def _holds_models(model: type[BaseModel]) -> bool:
     return any(models_in(f.annotation) for f in model.model_fields.values())
 
 
+_PLAIN = frozenset({bool, int, float, str})
+
+
 def packs_in_force(packs: list[Pack], day: dt.date) -> list[Pack]:
     return [p for p in packs if _in_force(p.meta.effective_from, p.meta.effective_to, day)]
 
@@ -509,6 +512,8 @@ def _obligation(d: CompiledDeadline, result: DeadlineResult, facts: dict[str, An
 
 
 def _plain(value: Any) -> Any:
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, dt.date):

@@ -36,7 +36,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import durable_rules_engine as dre
@@ -119,10 +119,12 @@ class DurableEngine:
         plain = [f for fields in self._fields.values() for f in fields if json.dumps(f) != f'"{f}"']
         if plain:  # ``encode`` writes field names as they are
             raise EngineError(f"fact fields that JSON would escape: {plain[:5]}")
-        # per action and pack, per stage: the rules later stages read, as (T name, U name, field)
+        # per action and pack, per stage: the rules later stages read, as (T name, U name, field);
+        # a verdict no later rule reads is not laid into the fact (most rules are read by none)
+        later = {f for (_, _, stage), parts in self._rulesets.items() if stage for r in parts for f in r.reads}
         self._stages = {
             (action, pack): [
-                [(r.key + TRUE, r.key + UNKNOWN, breach_field(r.key)) for r in rules]
+                [(r.key + TRUE, r.key + UNKNOWN, breach_field(r.key)) for r in rules if breach_field(r.key) in later]
                 for rules in lawbook.stages(action, pack)
             ]
             for pack in {p.code for p in lawbook.packs}
@@ -148,7 +150,7 @@ class DurableEngine:
         and ``@<pack>.<deadline>#T`` (the deadline applies), for the given packs only."""
         fields = self._fields[action]
         encoded = encode(facts, fields, self._fields_read(action, packs))
-        kind = f'{{"kind":{json.dumps(action)}'
+        kind = '{"kind":' + _text_json(action)
         result: set[str] = set()
         for pack in packs:
             stages = self._stages.get((action, pack), [])
@@ -306,12 +308,19 @@ def _value(value: Any) -> str:
         return _number(value)
     if isinstance(value, Enum):
         return _enum_json(value)
+    if kind is str:
+        return _text_json(value)
     return json.dumps(value)
 
 
 @cache
 def _enum_json(value: Enum) -> str:  # the members of the fact models: a few hundred at most
     return json.dumps(str(value.value))
+
+
+@lru_cache(maxsize=4096)
+def _text_json(value: str) -> str:  # action kinds and values of choices, mostly
+    return json.dumps(value)
 
 
 def fact_json(fact: dict[str, Any]) -> str:
