@@ -14,15 +14,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
-import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from corpus import add_source_options, corpus, machine, table
+from corpus import add_source_options, compare_trees, corpus, cpu_per_call, machine, table
 
 import gongkai.check.checker as checker_module
 from gongkai.check.checker import Checker, CheckRequest
@@ -30,17 +25,6 @@ from gongkai.check.runtime import build_checker
 from gongkai.periods.workdays import WorkingDayCalendar
 
 STAGES = ("whole check (Checker.check)", "time layer (derivations + deadlines)")
-
-
-def cpu_per_call(calls: list[Callable[[], Any]], passes: int) -> float:
-    """CPU µs per call, the best of ``passes`` passes over all calls."""
-    best = float("inf")
-    for _ in range(passes):
-        start = time.process_time()
-        for call in calls:
-            call()
-        best = min(best, (time.process_time() - start) / len(calls) * 1e6)
-    return best
 
 
 def time_layer_inputs(checker: Checker, requests: list[CheckRequest]) -> list[tuple[Any, ...]]:
@@ -84,34 +68,7 @@ def measure(rules_dir: Path, features: Path, passes: int) -> dict[str, float]:
 
     whole = cpu_per_call([lambda r=r: checker.check(r) for r in requests], passes)
     layer = cpu_per_call([lambda i=i: time_layer(*i) for i in inputs], passes)
-    return {"checks": len(requests), STAGES[0]: whole, STAGES[1]: layer}
-
-
-def compare(trees: list[Path], rounds: int, passes: int, sources: list[str]) -> None:
-    """Alternate rounds between the trees, each in a fresh process; keep each tree's best."""
-    best: dict[Path, dict[str, float]] = {}
-    for _ in range(rounds):
-        for tree in trees:
-            env = {**os.environ, "PYTHONPATH": f"{tree / 'server'}{os.pathsep}{Path(__file__).parent}"}
-            out = subprocess.run(
-                [sys.executable, __file__, "--json", "--passes", str(passes), *sources],
-                env=env,
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout
-            figures = json.loads(out.splitlines()[-1])
-            kept = best.setdefault(tree, figures)
-            for stage in STAGES:
-                kept[stage] = min(kept[stage], figures[stage])
-    before, after = (best[t] for t in trees)
-    print(f"{int(before['checks'])} scenario requests; best of {rounds} rounds × {passes} passes per tree (CPU time)")
-    print(
-        table(
-            ["stage", f"µs per check: {trees[0]}", f"µs per check: {trees[1]}", "ratio (before / after)"],
-            [[s, before[s], after[s], f"{before[s] / after[s]:.2f}×"] for s in STAGES],
-        )
-    )
+    return {"checks": len(requests), "stages": {STAGES[0]: whole, STAGES[1]: layer}}
 
 
 def main() -> None:
@@ -125,15 +82,17 @@ def main() -> None:
     sources = ["--rules-dir", str(args.rules_dir), "--features", str(args.features)]
     if args.trees:
         print(machine())
-        compare([t.resolve() for t in args.trees], args.rounds, args.passes, sources)
+        compare_trees(
+            __file__, [t.resolve() for t in args.trees], args.rounds, ["--passes", str(args.passes), *sources]
+        )
         return
     if args.json:
         print(json.dumps(measure(args.rules_dir, args.features, args.passes)))
         return
     print(machine())
     figures = measure(args.rules_dir, args.features, max(args.passes, args.rounds))
-    print(f"{int(figures['checks'])} scenario requests")
-    print(table(["stage", "µs per check (CPU)"], [[s, figures[s]] for s in STAGES]))
+    print(f"{figures['checks']} scenario requests")
+    print(table(["stage", "µs per check (CPU)"], [[s, figures["stages"][s]] for s in STAGES]))
 
 
 if __name__ == "__main__":
