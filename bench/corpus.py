@@ -103,11 +103,19 @@ def corpus(checker: Checker, features: Path = FEATURES) -> list[Case]:
     return cases
 
 
-def add_source_options(parser: argparse.ArgumentParser) -> None:
+def add_source_options(parser: argparse.ArgumentParser, *, trees: bool = False) -> None:
     parser.add_argument(
         "--rules-dir", type=Path, default=default_rules_dir(), help="rule packs (default: those shipped with gongkai)"
     )
     parser.add_argument("--features", type=Path, default=FEATURES, help="feature files the requests come from")
+    if trees:  # compare_trees
+        parser.add_argument("--trees", type=Path, nargs=2, metavar=("BEFORE", "AFTER"), help="two checkouts to compare")
+        parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # one round, for --trees
+
+
+def source_args(args: argparse.Namespace) -> list[str]:
+    """The source options as given, for a script run again in another process."""
+    return ["--rules-dir", str(args.rules_dir), "--features", str(args.features)]
 
 
 # --- before and after ----------------------------------------------------------------

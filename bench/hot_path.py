@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from corpus import add_source_options, compare_trees, corpus, cpu_per_call, machine, table
+from corpus import add_source_options, compare_trees, corpus, cpu_per_call, machine, source_args, table
 
 from gongkai.check.checker import Checker, CheckRequest
 from gongkai.check.runtime import build_checker
@@ -82,11 +82,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=20, help="passes over the corpus (the best is kept)")
     parser.add_argument("--profile", action="store_true", help="profile the service path with pyinstrument")
-    parser.add_argument("--trees", type=Path, nargs=2, metavar=("BEFORE", "AFTER"), help="two checkouts to compare")
-    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # one round, for --trees
-    add_source_options(parser)
+    add_source_options(parser, trees=True)
     args = parser.parse_args()
-    sources = ["--rules-dir", str(args.rules_dir), "--features", str(args.features)]
+    sources = source_args(args)
     if args.trees:
         print(machine())
         compare_trees(__file__, [t.resolve() for t in args.trees], args.rounds, [*sources, "--rounds", "3"])

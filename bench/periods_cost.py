@@ -17,7 +17,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from corpus import add_source_options, compare_trees, corpus, cpu_per_call, machine, table
+from corpus import add_source_options, compare_trees, corpus, cpu_per_call, machine, source_args, table
 
 import gongkai.check.checker as checker_module
 from gongkai.check.checker import Checker, CheckRequest
@@ -75,11 +75,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5, help="with --trees: alternating rounds per tree")
     parser.add_argument("--passes", type=int, default=3, help="passes over the corpus per round (the best is kept)")
-    parser.add_argument("--trees", type=Path, nargs=2, metavar=("BEFORE", "AFTER"), help="two checkouts to compare")
-    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # one round, for --trees
-    add_source_options(parser)
+    add_source_options(parser, trees=True)
     args = parser.parse_args()
-    sources = ["--rules-dir", str(args.rules_dir), "--features", str(args.features)]
+    sources = source_args(args)
     if args.trees:
         print(machine())
         compare_trees(
