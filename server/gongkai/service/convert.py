@@ -128,6 +128,10 @@ def _plain_value(value: struct_pb2.Value) -> Any:
 
 
 def decision_to_proto(decision: Decision) -> pb.Decision:
+    """The Decision on the wire. Its parts go to the constructor as plain dicts and lists, which
+    upb converts in C: building each part as a message from Python cost twice as much, and a
+    tenth of a check's time (BENCHMARKS.md, convert). tests/test_convert.py holds it to the
+    generic conversion of the model's own JSON, field for field."""
     d = decision
     msg = pb.Decision(
         request_id=d.request_id,
@@ -135,84 +139,125 @@ def decision_to_proto(decision: Decision) -> pb.Decision:
         action=d.action,
         agency=d.agency,
         as_of=d.as_of.isoformat(),
+        findings=[_finding(f) for f in d.findings],
+        obligations=[
+            {
+                "id": o.id,
+                "title": o.title,
+                "clause_ids": o.clause_ids,
+                "starts_on": _day(o.starts_on),
+                "due_on": _day(o.due_on),
+                "period": o.period,
+                "done_on": _day(o.done_on),
+                "status": STATUSES[o.status],
+            }
+            for o in d.obligations
+        ],
+        undecided=[
+            {
+                "rule_id": u.rule_id,
+                "clause_id": u.clause_id,
+                "severity": SEVERITIES[u.severity],
+                "missing_facts": u.missing_facts,
+                "message": u.message,
+            }
+            for u in d.undecided
+        ],
         missing_facts=d.missing_facts,
+        packs=[
+            {
+                "code": p.code,
+                "document": p.document,
+                "version": p.version,
+                "effective_from": p.effective_from.isoformat(),
+            }
+            for p in d.packs
+        ],
         rules_applied=d.rules_applied,
-        rules_satisfied=d.rules_satisfied,
         ruleset_version=d.ruleset_version,
         warnings=d.warnings,
-        calendars=[pb.CalendarSource(year=c.year, source=c.source) for c in d.calendars],
         engine_micros=d.engine_micros,
         total_micros=d.total_micros,
         jurisdiction=d.jurisdiction,
         conflicts=[
-            pb.Conflict(
-                topic=c.topic,
-                title=c.title,
-                provisions=[
-                    pb.ConflictingProvision(pack=p.pack, clause_id=p.clause_id, says=p.says) for p in c.provisions
-                ],
-                stricter=c.stricter or "",
-                note=c.note or "",
-            )
+            {
+                "topic": c.topic,
+                "title": c.title,
+                "provisions": [{"pack": p.pack, "clause_id": p.clause_id, "says": p.says} for p in c.provisions],
+                "stricter": c.stricter or "",
+                "note": c.note or "",
+            }
             for c in d.conflicts
         ],
-        obligations=[_obligation_to_proto(o) for o in d.obligations],
-        undecided=[
-            pb.Undecided(
-                rule_id=u.rule_id,
-                clause_id=u.clause_id,
-                severity=SEVERITIES[u.severity],
-                missing_facts=u.missing_facts,
-                message=u.message,
-            )
-            for u in d.undecided
+        rules_satisfied=d.rules_satisfied,
+        coverage=[
+            {
+                "code": c.code,
+                "document": c.document,
+                "effective_from": c.effective_from.isoformat(),
+                "effective_to": _day(c.effective_to),
+                "status": COVERAGE[c.status],
+                "rules_in_force": c.rules_in_force,
+                "note": c.note,
+            }
+            for c in d.coverage
         ],
         questions=[
-            pb.Question(**q.model_dump(exclude={"options"}), options=[pb.Option(**o.model_dump()) for o in q.options])
+            {
+                "fact": q.fact,
+                "term": q.term,
+                "question": q.question,
+                "type": q.type,
+                "options": [{"value": o.value, "term": o.term} for o in q.options],
+                "rules": q.rules,
+                "must_rules": q.must_rules,
+            }
             for q in d.questions
         ],
         fact_terms=d.fact_terms,
-        packs=[
-            pb.AppliedPack(
-                code=p.code,
-                document=p.document,
-                version=p.version,
-                effective_from=p.effective_from.isoformat(),
-            )
-            for p in d.packs
-        ],
-        coverage=[
-            pb.PackCoverage(
-                code=c.code,
-                document=c.document,
-                effective_from=c.effective_from.isoformat(),
-                effective_to=c.effective_to.isoformat() if c.effective_to else "",
-                status=COVERAGE[c.status],
-                rules_in_force=c.rules_in_force,
-                note=c.note,
-            )
-            for c in d.coverage
-        ],
+        calendars=[{"year": c.year, "source": c.source} for c in d.calendars],
     )
-    for f in d.findings:
-        finding = msg.findings.add(
-            rule_id=f.rule_id,
-            clause_id=f.clause_id,
-            clause_ids=f.clause_ids,
-            document=f.document,
-            document_number=f.document_number,
-            section=f.section,
-            clause_text=f.clause_text,
-            severity=SEVERITIES[f.severity],
-            message=f.message,
-            remedy=f.remedy,
-        )
-        finding.facts.update(f.model_dump(mode="json", include={"facts"})["facts"])  # dates → ISO text
+    # Text spans (CheckDocument only) hold a Value, which the constructor takes only as a message.
+    for f, finding in zip(d.findings, msg.findings, strict=True):
         for span in f.text_spans:
             _text_fact_to_proto(span, finding.text_spans.add())
     for span in d.from_text:
         _text_fact_to_proto(span, msg.from_text.add())
     return msg
+
+
+def _finding(f: Finding) -> dict[str, Any]:
+    return {
+        "rule_id": f.rule_id,
+        "clause_id": f.clause_id,
+        "clause_ids": f.clause_ids,
+        "document": f.document,
+        "document_number": f.document_number,  # None: left absent (an optional field)
+        "section": f.section,
+        "clause_text": f.clause_text,
+        "severity": SEVERITIES[f.severity],
+        "message": f.message,
+        "remedy": f.remedy,
+        # The checker gives JSON values already (dates as ISO text); anything else, as a date or
+        # an infinite number, goes through pydantic's JSON form as before.
+        "facts": f.facts
+        if all(map(_json_value, f.facts.values()))
+        else f.model_dump(mode="json", include={"facts"})["facts"],
+    }
+
+
+def _json_value(value: Any) -> bool:
+    """Is the value one pydantic's JSON mode gives back unchanged (so a Struct takes it as is)?"""
+    kind = type(value)
+    if kind is float:
+        return math.isfinite(value)  # JSON mode turns inf and NaN into null
+    if kind is list:
+        return all(map(_json_value, value))
+    return kind is str or kind is bool or kind is int or value is None
+
+
+def _day(day: dt.date | None) -> str:
+    return day.isoformat() if day else ""
 
 
 def _text_fact_to_proto(fact: TextFact, msg: pb.TextFact) -> None:
@@ -224,19 +269,6 @@ def _text_fact_to_proto(fact: TextFact, msg: pb.TextFact) -> None:
 
 def _text_fact(msg: pb.TextFact) -> TextFact:
     return TextFact(fact=msg.fact, value=_plain_value(msg.value), text=msg.text, start=msg.start, end=msg.end)
-
-
-def _obligation_to_proto(o: Obligation) -> pb.Obligation:
-    return pb.Obligation(
-        id=o.id,
-        title=o.title,
-        clause_ids=o.clause_ids,
-        starts_on=o.starts_on.isoformat() if o.starts_on else "",
-        due_on=o.due_on.isoformat() if o.due_on else "",
-        period=o.period,
-        done_on=o.done_on.isoformat() if o.done_on else "",
-        status=STATUSES[o.status],
-    )
 
 
 def decision_from_proto(msg: pb.Decision) -> Decision:
