@@ -130,8 +130,9 @@ def _plain_value(value: struct_pb2.Value) -> Any:
 def decision_to_proto(decision: Decision) -> pb.Decision:
     """The Decision on the wire. Each model goes to the constructor as its own field dict
     (``vars``), with the dates as ISO text and the enums as proto values: upb converts dicts in
-    C, and reading a model's dict is much cheaper than reading its fields one by one, so this
-    costs two thirds of building each part as a message from Python (BENCHMARKS.md, convert).
+    C, and one read of a model's dict replaces a read per field (each slower than on a plain
+    object), so this costs four fifths of building each part as a message from Python
+    (bench/convert_cost.py; json_format.ParseDict of the model's JSON costs five times more).
     A model field the proto lacks fails here rather than being dropped; tests/test_convert.py
     holds the result to protobuf's own JSON mapping of the model, field for field. None leaves
     a field unset: "" for text, absent for document_number (an optional field)."""
