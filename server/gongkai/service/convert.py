@@ -132,7 +132,7 @@ def decision_to_proto(decision: Decision) -> pb.Decision:
     (``vars``), with the dates as ISO text and the enums as proto values: upb converts dicts in
     C, and one read of a model's dict replaces a read per field (each slower than on a plain
     object), so this costs four fifths of building each part as a message from Python
-    (bench/convert_cost.py; json_format.ParseDict of the model's JSON costs five times more).
+    (bench/convert_cost.py; json_format.ParseDict of the model's JSON costs ten times more).
     A model field the proto lacks fails here rather than being dropped; tests/test_convert.py
     holds the result to protobuf's own JSON mapping of the model, field for field. None leaves
     a field unset: "" for text, absent for document_number (an optional field)."""
