@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import logging
 import sqlite3
 from pathlib import Path
@@ -17,6 +18,7 @@ from gongkai.config import Settings
 from gongkai.facts import ACTIONS
 from gongkai.journal.decisionlog import REJECTED, DecisionLog, Filters, open_log
 from gongkai.journal.privacy import MAX_CLEAR, MAX_EXTRA, rejection_bound
+from gongkai.journal.store import Record, _content
 from gongkai.packs.vocabulary import FactType, model_vocabulary
 from gongkai.periods.workdays import WorkingDayCalendar
 from gongkai.service.convert import check_request_to_proto, logged_to_proto
@@ -449,3 +451,31 @@ def test_a_page_of_decisions_never_outgrows_the_reply_limit(tmp_path: Path, chec
     finally:
         server.stop(None)
     assert seen == [f"page-{n}" for n in range(60)] and pages >= 3
+
+
+@pytest.mark.parametrize("digest", ["hmac-sha256:" + "d" * 64, None])
+def test_the_content_a_mac_covers_is_the_canonical_header_then_the_stored_documents(digest: str | None) -> None:
+    """The stored format every existing log was MACed with, written out: the record's content
+    (encoded in parts, seq and prev_mac filled in under the lock) and an entry's, as read back
+    to verify, must both be exactly this, whatever the fields hold."""
+    fields = {
+        "request_id": 'id "引号" \\ \n\t\x00 ü',
+        "recorded_at": "2026-01-02T03:04:05.000006+00:00",
+        "agency": "某市人民政府办公室\u2028",
+        "division_code": "",
+        "action": "answer_request",
+        "outcome": "COMPLIANT",
+        "ruleset_version": "v1 \U0001f600",
+    }
+    documents = ('{"facts":{"a":1}}', '{"outcome":"COMPLIANT","理由":"\\n"}', None)
+    prev_mac = "f" * 64
+    canonical = json.dumps(
+        {**fields, "seq": 12, "prev_mac": prev_mac, **({"request_digest": digest} if digest else {})},
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    expected = "\n".join([canonical, *(d or "null" for d in documents)]).encode()
+    record = Record(**fields, request=documents[0], decision=documents[1], error=None, request_digest=digest or "")
+    assert record.content(12, prev_mac) == expected
+    assert _content({"seq": 12, **fields}, prev_mac, documents, digest) == expected

@@ -68,7 +68,6 @@ from gongkai.journal.store import (
     Store,
     _canonical,
     _compact,
-    _content,
 )
 
 KEY_BYTES = 32
@@ -267,13 +266,9 @@ class DecisionLog:
             raise LogError(f"the decision log cannot be written: {exc}") from exc
 
     def _placing(self, record: Record) -> Placing:
-        def make(seq: int, prev_mac: str) -> Chained:
-            header, documents = record.header(seq), record.documents()
-            content = _content(header, prev_mac, documents, record.request_digest)
-            mac = hmac.new(self._keys.chain, content, hashlib.sha256).hexdigest()
-            return Chained(
-                seq, record.request_id, mac, (*header.values(), *documents, prev_mac, mac, record.request_digest)
-            )
+        def make(seq: int, prev_mac: str) -> Chained:  # under the lock: the rest is encoded already
+            mac = hmac.digest(self._keys.chain, record.content(seq, prev_mac), "sha256").hex()
+            return Chained(seq, record.request_id, mac, record.row(seq, prev_mac, mac))
 
         digest = record.request_digest if record.holds_id else None
         return Placing(make, record.request_id, digest, record.decision)

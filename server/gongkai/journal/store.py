@@ -72,6 +72,7 @@ class Entry(BaseModel):
 # Encoders made once: json.dumps with options builds a new encoder on every call.
 _canonical = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
 _compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_string = json.encoder.encode_basestring  # what both write for a string value (ensure_ascii=False)
 
 
 def _content(
@@ -79,8 +80,40 @@ def _content(
 ) -> bytes:
     # Compact JSON never holds a raw newline, so the parts cannot run into each other. The
     # digest is covered when there is one: entries from before it was kept verify as they were.
-    head = _canonical({**header, "prev_mac": prev_mac, **({"request_digest": digest} if digest else {})})
-    return "\n".join([head, *(d if d is not None else "null" for d in documents)]).encode()
+    fields = {name: value for name, value in header.items() if name != "seq"}
+    return _head(_head_parts(fields, digest), header["seq"], prev_mac).encode() + _tail(documents)
+
+
+# The head of an entry's content is the canonical JSON of its header, prev_mac and digest.
+# Only seq and prev_mac depend on the entry's place in the chain, so a record is encoded
+# before the log's lock is taken and only these two are filled in under it.
+_SLOTS = ("prev_mac", "seq")  # in sorted order, as _canonical sorts keys
+
+
+def _head_parts(fields: dict[str, Any], digest: str | None) -> tuple[list[str], list[str], list[str]]:
+    """The head's members other than the slots, as _canonical writes them: those sorted
+    before prev_mac, between prev_mac and seq, and after seq."""
+    if digest:
+        fields = {**fields, "request_digest": digest}
+    parts: list[list[str]] = [[]]
+    for name in sorted([*fields, *_SLOTS]):
+        if name in _SLOTS:
+            parts.append([])
+        else:
+            value = fields[name]
+            text = _string(value) if type(value) is str else _canonical(value)  # the same text, faster
+            parts[-1].append(f'"{name}":{text}')
+    return parts[0], parts[1], parts[2]
+
+
+def _head(parts: tuple[list[str], list[str], list[str]], seq: int, prev_mac: str) -> str:
+    before, between, after = parts
+    return "{" + ",".join([*before, f'"prev_mac":{_string(prev_mac)}', *between, f'"seq":{int(seq)}', *after]) + "}"
+
+
+def _tail(documents: tuple[str | None, ...]) -> bytes:
+    """What follows the head: each document on a line of its own."""
+    return "".join(["\n" + (d if d is not None else "null") for d in documents]).encode()
 
 
 @dataclass(frozen=True)
@@ -102,12 +135,43 @@ class Record:
     request_digest: str
     holds_id: bool = False  # a decision on a caller's request id: the first one holds the id
     source: Any = field(default=None, compare=False, repr=False)  # the request, for a refusal
+    # Encoded here, outside the lock: the head's members but seq and prev_mac, and the tail.
+    _parts: tuple[list[str], list[str], list[str]] = field(init=False, compare=False, repr=False)
+    _documents: bytes = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        fields = {name: getattr(self, name) for name in HEADER if name != "seq"}
+        object.__setattr__(self, "_parts", _head_parts(fields, self.request_digest))
+        object.__setattr__(self, "_documents", _tail(self.documents()))
 
     def header(self, seq: int) -> dict[str, Any]:
         return {name: seq if name == "seq" else getattr(self, name) for name in HEADER}
 
     def documents(self) -> tuple[str | None, ...]:
         return self.request, self.decision, self.error
+
+    def content(self, seq: int, prev_mac: str) -> bytes:
+        """What the MAC covers once the record is placed at seq after prev_mac (as _content)."""
+        return _head(self._parts, seq, prev_mac).encode() + self._documents
+
+    def row(self, seq: int, prev_mac: str, mac: str) -> tuple[Any, ...]:
+        """The row to insert, in COLUMNS order."""
+        return (
+            seq,
+            self.request_id,
+            self.recorded_at,
+            self.agency,
+            self.division_code,
+            self.action,
+            self.outcome,
+            self.ruleset_version,
+            self.request,
+            self.decision,
+            self.error,
+            prev_mac,
+            mac,
+            self.request_digest,
+        )
 
 
 @dataclass(frozen=True)
