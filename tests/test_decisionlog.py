@@ -17,6 +17,7 @@ from gongkai.check.checker import Checker, CheckRequest
 from gongkai.config import Settings
 from gongkai.facts import ACTIONS
 from gongkai.journal.decisionlog import REJECTED, DecisionLog, Filters, open_log
+from gongkai.journal.jsontext import encoder
 from gongkai.journal.privacy import MAX_CLEAR, MAX_EXTRA, rejection_bound
 from gongkai.journal.store import Record, _content
 from gongkai.packs.vocabulary import FactType, model_vocabulary
@@ -479,3 +480,23 @@ def test_the_content_a_mac_covers_is_the_canonical_header_then_the_stored_docume
     record = Record(**fields, request=documents[0], decision=documents[1], error=None, request_digest=digest or "")
     assert record.content(12, prev_mac) == expected
     assert _content({"seq": 12, **fields}, prev_mac, documents, digest) == expected
+
+
+def test_the_log_encoders_write_what_json_writes() -> None:
+    """Entries already MACed and request digests already kept were written by json's
+    encoder: the kept encoders must write the very same text."""
+    values: list[Any] = [
+        'text "quoted" \\ \n\x00 \u2028 中文 \U0001f600',
+        {"b": [1, 2.5, 3.0, -0.0, 1e16, float("nan")], "a": {"z": None, "y": True, "中": "文"}, "c": []},
+        [{"k": dt.date(2025, 1, 2)}],  # default=str
+        12,
+        None,
+    ]
+    for value in values:
+        for sort_keys in (False, True):
+            ours = encoder(sort_keys=sort_keys, default=str)(value)
+            assert ours == json.dumps(
+                value, ensure_ascii=False, sort_keys=sort_keys, separators=(",", ":"), default=str
+            )
+    with pytest.raises(TypeError):
+        encoder()({"a": object()})

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 from functools import cache
 from typing import Any
 
@@ -31,6 +30,7 @@ from pydantic import BaseModel, ValidationError
 
 from gongkai.check.checker import CheckRequest
 from gongkai.facts import ACTIONS
+from gongkai.journal.jsontext import encoder
 from gongkai.packs.jurisdiction import Agency
 from gongkai.packs.vocabulary import FactType, model_vocabulary
 
@@ -41,7 +41,7 @@ MAX_PATH = 8  # parts of a field path kept in an error
 MAX_MESSAGE = 1000  # characters of an error message kept
 PSEUDONYM = len(PREFIX) + 64
 
-_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str).encode
+_json = encoder(sort_keys=True, default=str)
 
 
 @cache

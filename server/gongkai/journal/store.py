@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel, PrivateAttr, field_validator
 
 from gongkai.check.decision import Outcome
+from gongkai.journal.jsontext import encoder
 
 REJECTED = "REJECTED"  # the outcome recorded for a request that got no decision
 OUTCOMES = (*(o.value for o in Outcome), REJECTED)  # what an entry's outcome can be
@@ -69,10 +70,8 @@ class Entry(BaseModel):
         return self._stored or tuple(None if d is None else _compact(d) for d in documents)
 
 
-# Encoders made once: json.dumps with options builds a new encoder on every call.
-_canonical = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
-_compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-_string = json.encoder.encode_basestring  # what both write for a string value (ensure_ascii=False)
+_canonical = encoder(sort_keys=True)
+_compact = encoder()
 
 
 def _content(
@@ -100,15 +99,13 @@ def _head_parts(fields: dict[str, Any], digest: str | None) -> tuple[list[str], 
         if name in _SLOTS:
             parts.append([])
         else:
-            value = fields[name]
-            text = _string(value) if type(value) is str else _canonical(value)  # the same text, faster
-            parts[-1].append(f'"{name}":{text}')
+            parts[-1].append(f'"{name}":{_canonical(fields[name])}')
     return parts[0], parts[1], parts[2]
 
 
 def _head(parts: tuple[list[str], list[str], list[str]], seq: int, prev_mac: str) -> str:
     before, between, after = parts
-    return "{" + ",".join([*before, f'"prev_mac":{_string(prev_mac)}', *between, f'"seq":{int(seq)}', *after]) + "}"
+    return "{" + ",".join([*before, f'"prev_mac":{_canonical(prev_mac)}', *between, f'"seq":{int(seq)}', *after]) + "}"
 
 
 def _tail(documents: tuple[str | None, ...]) -> bytes:
