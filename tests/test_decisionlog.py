@@ -18,7 +18,7 @@ from gongkai.config import Settings
 from gongkai.facts import ACTIONS
 from gongkai.journal.decisionlog import REJECTED, DecisionLog, Filters, open_log
 from gongkai.journal.jsontext import encoder
-from gongkai.journal.privacy import MAX_CLEAR, MAX_EXTRA, rejection_bound
+from gongkai.journal.privacy import MAX_CLEAR, MAX_EXTRA, content_digest, pseudonym, rejection_bound
 from gongkai.journal.store import Record, _content
 from gongkai.packs.vocabulary import FactType, model_vocabulary
 from gongkai.periods.workdays import WorkingDayCalendar
@@ -500,3 +500,24 @@ def test_the_log_encoders_write_what_json_writes() -> None:
             )
     with pytest.raises(TypeError):
         encoder()({"a": object()})
+
+
+def test_request_digests_and_pseudonyms_are_those_older_logs_hold() -> None:
+    """A request id held in a log written by an earlier release is compared by its digest,
+    and an applicant's pseudonyms link entries across releases: both must stay exactly what
+    they were (these values were computed by the release before the encoders were reworked)."""
+    request = {
+        "request_id": "r-1",
+        "agency": {"name": "某市人民政府办公室", "division_code": "110000", "kind": None},
+        "action": "answer_request",
+        "as_of": "2025-01-02",
+        "facts": {"days": 3.0, "ratio": 2.5, "gone": None, "names": ["张三", 1.0, {"x": [4.0]}], "ok": True, "n": 7},
+    }
+    key = b"k" * 32
+    assert content_digest(request, key) == (
+        "hmac-sha256:e248f05eabf8e41c03600bad5bb68f7875efac8e56cac76c855ff3db13f3c5dd"
+    )
+    assert content_digest({**request, "facts": {**request["facts"], "days": 3}}, key) == content_digest(request, key)
+    assert (
+        pseudonym(["张三", 3.0], key) == "hmac-sha256:764593d61788387581a411de511ae57915316f8664e7c2258b3c06492b0e9488"
+    )

@@ -284,6 +284,7 @@ class DecisionLog:
 
     def decision_record(self, request: Any, decision: Decision) -> Record:
         data = request.model_dump(mode="json")
+        decision_utf8 = decision.__pydantic_serializer__.to_json(decision)  # what model_dump_json decodes
         return Record(
             request_id=decision.request_id,
             recorded_at=_now(),
@@ -293,11 +294,12 @@ class DecisionLog:
             outcome=decision.outcome.value,
             ruleset_version=decision.ruleset_version,
             request=self._request_record(data),
-            decision=decision.model_dump_json(),
+            decision=decision_utf8.decode(),
             error=None,
             request_digest=content_digest(data, self._keys.personal),
             holds_id=request.request_id is not None,  # an id the server made up is never sent again
             source=request,
+            decision_utf8=decision_utf8,
         )
 
     def record_rejection(

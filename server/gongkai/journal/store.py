@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
+from functools import cache
 from typing import Any, Protocol
 
 from pydantic import BaseModel, PrivateAttr, field_validator
@@ -94,12 +95,23 @@ def _head_parts(fields: dict[str, Any], digest: str | None) -> tuple[list[str], 
     before prev_mac, between prev_mac and seq, and after seq."""
     if digest:
         fields = {**fields, "request_digest": digest}
+    before, between, after = _layout(tuple(fields))
+    return (
+        [f'"{name}":{_canonical(fields[name])}' for name in before],
+        [f'"{name}":{_canonical(fields[name])}' for name in between],
+        [f'"{name}":{_canonical(fields[name])}' for name in after],
+    )
+
+
+@cache
+def _layout(names: tuple[str, ...]) -> tuple[list[str], list[str], list[str]]:
+    """The names sorted, split around the slots."""
     parts: list[list[str]] = [[]]
-    for name in sorted([*fields, *_SLOTS]):
+    for name in sorted([*names, *_SLOTS]):
         if name in _SLOTS:
             parts.append([])
         else:
-            parts[-1].append(f'"{name}":{_canonical(fields[name])}')
+            parts[-1].append(name)
     return parts[0], parts[1], parts[2]
 
 
@@ -108,9 +120,9 @@ def _head(parts: tuple[list[str], list[str], list[str]], seq: int, prev_mac: str
     return "{" + ",".join([*before, f'"prev_mac":{_canonical(prev_mac)}', *between, f'"seq":{int(seq)}', *after]) + "}"
 
 
-def _tail(documents: tuple[str | None, ...]) -> bytes:
-    """What follows the head: each document on a line of its own."""
-    return "".join(["\n" + (d if d is not None else "null") for d in documents]).encode()
+def _tail(documents: tuple[str | bytes | None, ...]) -> bytes:
+    """What follows the head: each document on a line of its own (UTF-8)."""
+    return b"".join([b"\n" + (b"null" if d is None else d if isinstance(d, bytes) else d.encode()) for d in documents])
 
 
 @dataclass(frozen=True)
@@ -135,11 +147,16 @@ class Record:
     # Encoded here, outside the lock: the head's members but seq and prev_mac, and the tail.
     _parts: tuple[list[str], list[str], list[str]] = field(init=False, compare=False, repr=False)
     _documents: bytes = field(init=False, compare=False, repr=False)
+    # The decision as UTF-8 JSON, ``decision`` encoded, when the caller has it: not encoded again.
+    decision_utf8: InitVar[bytes | None] = None
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, decision_utf8: bytes | None) -> None:
         fields = {name: getattr(self, name) for name in HEADER if name != "seq"}
         object.__setattr__(self, "_parts", _head_parts(fields, self.request_digest))
-        object.__setattr__(self, "_documents", _tail(self.documents()))
+        documents: tuple[str | bytes | None, ...] = self.documents()
+        if decision_utf8 is not None:
+            documents = (self.request, decision_utf8, self.error)
+        object.__setattr__(self, "_documents", _tail(documents))
 
     def header(self, seq: int) -> dict[str, Any]:
         return {name: seq if name == "seq" else getattr(self, name) for name in HEADER}
