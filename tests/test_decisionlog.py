@@ -460,9 +460,9 @@ def test_the_content_a_mac_covers_is_the_canonical_header_then_the_stored_docume
     (encoded in parts, seq and prev_mac filled in under the lock) and an entry's, as read back
     to verify, must both be exactly this, whatever the fields hold."""
     fields = {
-        "request_id": 'id "引号" \\ \n\t\x00 ü',
+        "request_id": 'id "引号" \\ \n\t\x00 ü "prev_mac":"" "seq":0',
         "recorded_at": "2026-01-02T03:04:05.000006+00:00",
-        "agency": "某市人民政府办公室\u2028",
+        "agency": '某市人民政府办公室\u2028 "prev_mac":"" "seq":0',
         "division_code": "",
         "action": "answer_request",
         "outcome": "COMPLIANT",

@@ -12,7 +12,6 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import InitVar, dataclass, field
-from functools import cache
 from typing import Any, Protocol
 
 from pydantic import BaseModel, PrivateAttr, field_validator
@@ -85,39 +84,23 @@ def _content(
 
 
 # The head of an entry's content is the canonical JSON of its header, prev_mac and digest.
-# Only seq and prev_mac depend on the entry's place in the chain, so a record is encoded
-# before the log's lock is taken and only these two are filled in under it.
-_SLOTS = ("prev_mac", "seq")  # in sorted order, as _canonical sorts keys
+# Only seq and prev_mac depend on the entry's place in the chain, so a record's head is
+# written before the log's lock is taken, with these two empty, and filled in under it.
+# The empty members cannot be confused with text in a value: there a quote is escaped.
+_EMPTY_PREV, _EMPTY_SEQ = '"prev_mac":""', '"seq":0'
 
 
-def _head_parts(fields: dict[str, Any], digest: str | None) -> tuple[list[str], list[str], list[str]]:
-    """The head's members other than the slots, as _canonical writes them: those sorted
-    before prev_mac, between prev_mac and seq, and after seq."""
-    if digest:
-        fields = {**fields, "request_digest": digest}
-    before, between, after = _layout(tuple(fields))
-    return (
-        [f'"{name}":{_canonical(fields[name])}' for name in before],
-        [f'"{name}":{_canonical(fields[name])}' for name in between],
-        [f'"{name}":{_canonical(fields[name])}' for name in after],
-    )
+def _head_parts(fields: dict[str, Any], digest: str | None) -> tuple[str, str, str]:
+    """The head's text before prev_mac's value, between it and seq's, and after seq's."""
+    text = _canonical({**fields, **({"request_digest": digest} if digest else {}), "prev_mac": "", "seq": 0})
+    before, _, rest = text.partition(_EMPTY_PREV)
+    between, _, after = rest.partition(_EMPTY_SEQ)
+    return before, between, after
 
 
-@cache
-def _layout(names: tuple[str, ...]) -> tuple[list[str], list[str], list[str]]:
-    """The names sorted, split around the slots."""
-    parts: list[list[str]] = [[]]
-    for name in sorted([*names, *_SLOTS]):
-        if name in _SLOTS:
-            parts.append([])
-        else:
-            parts[-1].append(name)
-    return parts[0], parts[1], parts[2]
-
-
-def _head(parts: tuple[list[str], list[str], list[str]], seq: int, prev_mac: str) -> str:
+def _head(parts: tuple[str, str, str], seq: int, prev_mac: str) -> str:
     before, between, after = parts
-    return "{" + ",".join([*before, f'"prev_mac":{_canonical(prev_mac)}', *between, f'"seq":{int(seq)}', *after]) + "}"
+    return f'{before}"prev_mac":{_canonical(prev_mac)}{between}"seq":{int(seq)}{after}'
 
 
 def _tail(documents: tuple[str | bytes | None, ...]) -> bytes:
@@ -145,7 +128,7 @@ class Record:
     holds_id: bool = False  # a decision on a caller's request id: the first one holds the id
     source: Any = field(default=None, compare=False, repr=False)  # the request, for a refusal
     # Encoded here, outside the lock: the head's members but seq and prev_mac, and the tail.
-    _parts: tuple[list[str], list[str], list[str]] = field(init=False, compare=False, repr=False)
+    _parts: tuple[str, str, str] = field(init=False, compare=False, repr=False)
     _documents: bytes = field(init=False, compare=False, repr=False)
     # The decision as UTF-8 JSON, ``decision`` encoded, when the caller has it: not encoded again.
     decision_utf8: InitVar[bytes | None] = None
