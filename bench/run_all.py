@@ -20,6 +20,8 @@ STEPS = [
     ("unary service, 1 worker", ["service.py"], ["service.py", "--seconds", "1"]),
     ("unary service, 2 workers", ["service.py", "--workers", "2"], ["service.py", "--workers", "2", "--seconds", "1"]),
     ("server CPU per unary call", ["server_cpu.py"], ["server_cpu.py", "--seconds", "1"]),
+    ("decision log entry CPU", ["log_entry.py"], ["log_entry.py", "--rounds", "2"]),
+    ("group commit under unary load", ["log_groups.py"], ["log_groups.py", "--seconds", "1"]),
     ("CheckBatch and workers", ["batch.py"], ["batch.py", "--seconds", "2"]),
     (
         "CheckBatch and workers, decision log without fsync",
