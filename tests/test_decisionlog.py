@@ -27,11 +27,7 @@ from gongkai.service.server import create_server
 from gongkai.service.servicer import Problem, check_one
 from gongkai.v1 import gongkai_pb2 as pb
 from gongkai.v1 import gongkai_pb2_grpc as pb_grpc
-from tests.examples import LATE, ON_TIME, answer_request
-
-
-def broken_calendar(self: WorkingDayCalendar, day: dt.date) -> bool:
-    raise RuntimeError("the working-day calendar failed on purpose")
+from tests.examples import LATE, ON_TIME, answer_request, broken_calendar
 
 
 def record(log: DecisionLog, checker: Checker, data: dict[str, Any]) -> None:
@@ -157,7 +153,7 @@ def test_personal_data_never_reaches_the_database_files(
             with pytest.raises(grpc.RpcError) as reused:
                 stub.Check(check_request_to_proto(REUSED_ID[0]), timeout=30)
             returned.append(reused.value.details())
-            monkeypatch.setattr(WorkingDayCalendar, "is_working_day", broken_calendar)
+            monkeypatch.setattr(WorkingDayCalendar, "add", broken_calendar)
             with pytest.raises(grpc.RpcError) as failed:
                 stub.Check(check_request_to_proto(FAILING[0]), timeout=30)
             monkeypatch.undo()
