@@ -8,11 +8,15 @@ grows with the feature files, so the benchmarks measure whatever rules are there
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import re
 import statistics
+import subprocess
 import sys
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -99,11 +103,61 @@ def corpus(checker: Checker, features: Path = FEATURES) -> list[Case]:
     return cases
 
 
-def add_source_options(parser: argparse.ArgumentParser) -> None:
+def add_source_options(parser: argparse.ArgumentParser, *, trees: bool = False) -> None:
     parser.add_argument(
         "--rules-dir", type=Path, default=default_rules_dir(), help="rule packs (default: those shipped with gongkai)"
     )
     parser.add_argument("--features", type=Path, default=FEATURES, help="feature files the requests come from")
+    if trees:  # compare_trees
+        parser.add_argument("--trees", type=Path, nargs=2, metavar=("BEFORE", "AFTER"), help="two checkouts to compare")
+        parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # one round, for --trees
+
+
+def source_args(args: argparse.Namespace) -> list[str]:
+    """The source options as given, for a script run again in another process."""
+    return ["--rules-dir", str(args.rules_dir), "--features", str(args.features)]
+
+
+# --- before and after ----------------------------------------------------------------
+
+
+def cpu_per_call(calls: list[Callable[[], Any]], passes: int) -> float:
+    """CPU µs per call, the best of ``passes`` passes over all calls (the least disturbed one)."""
+    best = float("inf")
+    for _ in range(passes):
+        start = time.process_time()
+        for call in calls:
+            call()
+        best = min(best, (time.process_time() - start) / len(calls) * 1e6)
+    return best
+
+
+def compare_trees(script: str, trees: list[Path], rounds: int, args: list[str]) -> None:
+    """Run ``script --json ARGS`` in each tree (a checkout: its ``server/`` first on the path),
+    one round at a time, alternating, each in a fresh process; print each stage's best per tree
+    and the ratio. The script's last line of output is ``{"checks": n, "stages": {name: µs}}``."""
+    best: dict[Path, dict[str, float]] = {}
+    checks = 0
+    for _ in range(rounds):
+        for tree in trees:
+            env = {**os.environ, "PYTHONPATH": f"{tree / 'server'}{os.pathsep}{Path(script).parent}"}
+            out = subprocess.run(
+                [sys.executable, script, "--json", *args], env=env, check=True, capture_output=True, text=True
+            ).stdout
+            figures = json.loads(out.splitlines()[-1])
+            checks = figures["checks"]
+            kept = best.setdefault(tree, {})
+            for stage, micros in figures["stages"].items():
+                kept[stage] = min(kept.get(stage, float("inf")), micros)
+    before, after = (best[t] for t in trees)
+    print(f"{checks} scenario requests; best of {rounds} alternating rounds per tree (CPU time)")
+    print(f"before: {trees[0]}\nafter:  {trees[1]}")
+    print(
+        table(
+            ["stage", "µs per check, before", "µs per check, after", "before / after"],
+            [[s, before[s], after[s], f"{before[s] / after[s]:.2f}×"] for s in before if s in after],
+        )
+    )
 
 
 # --- reporting -----------------------------------------------------------------------

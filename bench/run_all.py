@@ -22,6 +22,8 @@ STEPS = [
     ("server CPU per unary call", ["server_cpu.py"], ["server_cpu.py", "--seconds", "1"]),
     ("grpc.aio vs the thread pool", ["aio.py"], ["aio.py", "--seconds", "1", "--rounds", "1", "--skip-check"]),
     ("HTTP front beside echo apps", ["http_front.py"], ["http_front.py", "--quick"]),
+    ("decision log entry CPU", ["log_entry.py"], ["log_entry.py", "--rounds", "2"]),
+    ("group commit under unary load", ["log_groups.py"], ["log_groups.py", "--seconds", "1"]),
     ("CheckBatch and workers", ["batch.py"], ["batch.py", "--seconds", "2"]),
     (
         "CheckBatch and workers, decision log without fsync",

@@ -54,3 +54,8 @@ def hc_answer(received_on: str, answered_on: str) -> dict[str, Any]:
 UNCOVERED = hc_answer("2007-09-20", "2007-12-24")  # NOT_COVERED: before the 2008 条例 and HC
 HC_LATE_2018 = hc_answer("2018-09-20", "2018-12-24")  # NON_COMPLIANT: CN08-24-p2 (HC has no rule for it)
 HC_LATE_2019 = hc_answer("2019-06-20", "2019-09-24")  # NON_COMPLIANT: CN-33-p2.answer-late
+
+
+def broken_calendar(*_args: object, **_kwargs: object) -> None:
+    """Put in place of ``WorkingDayCalendar.add``, which every working-day deadline counts with."""
+    raise RuntimeError("the working-day calendar failed on purpose")

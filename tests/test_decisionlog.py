@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import logging
 import sqlite3
 from pathlib import Path
@@ -16,7 +17,9 @@ from gongkai.check.checker import Checker, CheckRequest
 from gongkai.config import Settings
 from gongkai.facts import ACTIONS
 from gongkai.journal.decisionlog import REJECTED, DecisionLog, Filters, open_log
-from gongkai.journal.privacy import MAX_CLEAR, MAX_EXTRA, rejection_bound
+from gongkai.journal.jsontext import encoder
+from gongkai.journal.privacy import MAX_CLEAR, MAX_EXTRA, content_digest, pseudonym, rejection_bound
+from gongkai.journal.store import Record, _content
 from gongkai.packs.vocabulary import FactType, model_vocabulary
 from gongkai.periods.workdays import WorkingDayCalendar
 from gongkai.service.convert import check_request_to_proto, logged_to_proto
@@ -24,11 +27,7 @@ from gongkai.service.server import create_server
 from gongkai.service.servicer import Problem, check_one
 from gongkai.v1 import gongkai_pb2 as pb
 from gongkai.v1 import gongkai_pb2_grpc as pb_grpc
-from tests.examples import LATE, ON_TIME, answer_request
-
-
-def broken_calendar(self: WorkingDayCalendar, day: dt.date) -> bool:
-    raise RuntimeError("the working-day calendar failed on purpose")
+from tests.examples import LATE, ON_TIME, answer_request, broken_calendar
 
 
 def record(log: DecisionLog, checker: Checker, data: dict[str, Any]) -> None:
@@ -154,7 +153,7 @@ def test_personal_data_never_reaches_the_database_files(
             with pytest.raises(grpc.RpcError) as reused:
                 stub.Check(check_request_to_proto(REUSED_ID[0]), timeout=30)
             returned.append(reused.value.details())
-            monkeypatch.setattr(WorkingDayCalendar, "is_working_day", broken_calendar)
+            monkeypatch.setattr(WorkingDayCalendar, "add", broken_calendar)
             with pytest.raises(grpc.RpcError) as failed:
                 stub.Check(check_request_to_proto(FAILING[0]), timeout=30)
             monkeypatch.undo()
@@ -449,3 +448,72 @@ def test_a_page_of_decisions_never_outgrows_the_reply_limit(tmp_path: Path, chec
     finally:
         server.stop(None)
     assert seen == [f"page-{n}" for n in range(60)] and pages >= 3
+
+
+@pytest.mark.parametrize("digest", ["hmac-sha256:" + "d" * 64, None])
+def test_the_content_a_mac_covers_is_the_canonical_header_then_the_stored_documents(digest: str | None) -> None:
+    """The stored format every existing log was MACed with, written out: the record's content
+    (encoded in parts, seq and prev_mac filled in under the lock) and an entry's, as read back
+    to verify, must both be exactly this, whatever the fields hold."""
+    fields = {
+        "request_id": 'id "引号" \\ \n\t\x00 ü "prev_mac":"" "seq":0',
+        "recorded_at": "2026-01-02T03:04:05.000006+00:00",
+        "agency": '某市人民政府办公室\u2028 "prev_mac":"" "seq":0',
+        "division_code": "",
+        "action": "answer_request",
+        "outcome": "COMPLIANT",
+        "ruleset_version": "v1 \U0001f600",
+    }
+    documents = ('{"facts":{"a":1}}', '{"outcome":"COMPLIANT","理由":"\\n"}', None)
+    prev_mac = "f" * 64
+    canonical = json.dumps(
+        {**fields, "seq": 12, "prev_mac": prev_mac, **({"request_digest": digest} if digest else {})},
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    expected = "\n".join([canonical, *(d or "null" for d in documents)]).encode()
+    record = Record(**fields, request=documents[0], decision=documents[1], error=None, request_digest=digest or "")
+    assert record.content(12, prev_mac) == expected
+    assert _content({"seq": 12, **fields}, prev_mac, documents, digest) == expected
+
+
+def test_the_log_encoders_write_what_json_writes() -> None:
+    """Entries already MACed and request digests already kept were written by json's
+    encoder: the kept encoders must write the very same text."""
+    values: list[Any] = [
+        'text "quoted" \\ \n\x00 \u2028 中文 \U0001f600',
+        {"b": [1, 2.5, 3.0, -0.0, 1e16, float("nan")], "a": {"z": None, "y": True, "中": "文"}, "c": []},
+        [{"k": dt.date(2025, 1, 2)}],  # default=str
+        12,
+        None,
+    ]
+    for value in values:
+        for sort_keys in (False, True):
+            ours = encoder(sort_keys=sort_keys, default=str)(value)
+            assert ours == json.dumps(
+                value, ensure_ascii=False, sort_keys=sort_keys, separators=(",", ":"), default=str
+            )
+    with pytest.raises(TypeError):
+        encoder()({"a": object()})
+
+
+def test_request_digests_and_pseudonyms_are_those_older_logs_hold() -> None:
+    """A request id held in a log written by an earlier release is compared by its digest,
+    and an applicant's pseudonyms link entries across releases: both must stay exactly what
+    they were (these values were computed by the release before the encoders were reworked)."""
+    request = {
+        "request_id": "r-1",
+        "agency": {"name": "某市人民政府办公室", "division_code": "110000", "kind": None},
+        "action": "answer_request",
+        "as_of": "2025-01-02",
+        "facts": {"days": 3.0, "ratio": 2.5, "gone": None, "names": ["张三", 1.0, {"x": [4.0]}], "ok": True, "n": 7},
+    }
+    key = b"k" * 32
+    assert content_digest(request, key) == (
+        "hmac-sha256:e248f05eabf8e41c03600bad5bb68f7875efac8e56cac76c855ff3db13f3c5dd"
+    )
+    assert content_digest({**request, "facts": {**request["facts"], "days": 3}}, key) == content_digest(request, key)
+    assert (
+        pseudonym(["张三", 3.0], key) == "hmac-sha256:764593d61788387581a411de511ae57915316f8664e7c2258b3c06492b0e9488"
+    )

@@ -4,6 +4,7 @@ under concurrent callers, and fails closed."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 from typing import Any
 
@@ -13,9 +14,9 @@ from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from gongkai.check.checker import Checker, CheckRequest
+from gongkai.check.checker import Checker, CheckRequest, fact_values
 from gongkai.engine.compiler import AS_OF_DAY
-from gongkai.engine.durable import DurableEngine, EngineError
+from gongkai.engine.durable import DurableEngine, EngineError, encode, engine_fact, fact_json, field_sources, layout
 from gongkai.engine.reference import ReferenceEngine
 from gongkai.facts import ACTIONS
 from gongkai.facts.base import DATE_ORDER
@@ -71,6 +72,7 @@ def test_durable_and_reference_agree_on_generated_facts(checker: Checker) -> Non
             assert {e["type"] for e in exc.errors()} == {DATE_ORDER}, exc
             reject()
         values = {k: v for k, v in typed.model_dump().items() if v is not None}
+        assert fact_values(typed) == values  # the checker's shortcut past model_dump gives the same
         apply_derivations(action, values)
         # deadline lateness as the checker would add it: any number will do for agreement
         for d in checker.lawbook.deadlines.get(action, []):
@@ -78,6 +80,10 @@ def test_durable_and_reference_agree_on_generated_facts(checker: Checker) -> Non
         values[AS_OF_DAY] = as_of.toordinal()
         packs = [p.code for p in checker.lawbook.packs]
         assert checker.engine.fire(action, values, packs) == reference.fire(action, values, packs)
+        # what each ruleset is sent is the whole fact's JSON, field for field
+        fields = field_sources(layout(checker.lawbook.vocabulary[action]))
+        sent = json.loads("{" + ",".join(encode(values, fields, tuple(fields)).values()) + "}")
+        assert sent == json.loads(fact_json(engine_fact(values, checker.lawbook.vocabulary[action])))
 
     agree()
 

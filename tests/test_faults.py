@@ -5,7 +5,6 @@ calendar; elsewhere the engine (test_service.py, test_engine.py), the decision l
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from gongkai.service.convert import check_request_to_proto
 from gongkai.service.server import create_server
 from gongkai.v1 import gongkai_pb2 as pb
 from gongkai.v1 import gongkai_pb2_grpc as pb_grpc
-from tests.examples import ON_TIME
+from tests.examples import ON_TIME, broken_calendar
 from tests.packcopy import copy_ql
 
 NOT_CHECKED = "internal error: the action was not checked"
@@ -45,10 +44,6 @@ def served(ql: Checker, tmp_path: Path) -> Iterator[tuple[pb_grpc.ComplianceStub
     journal.close()
 
 
-def broken_calendar(self: WorkingDayCalendar, day: dt.date) -> bool:
-    raise RuntimeError("the working-day calendar failed on purpose")
-
-
 def test_the_request_is_compliant_when_nothing_fails(ql: Checker) -> None:
     assert ql.check(CheckRequest.model_validate(ON_TIME)).outcome is Outcome.compliant
 
@@ -57,7 +52,7 @@ def test_a_failing_calendar_is_internal_never_a_decision(
     served: tuple[pb_grpc.ComplianceStub, DecisionLog], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     stub, journal = served
-    monkeypatch.setattr(WorkingDayCalendar, "is_working_day", broken_calendar)
+    monkeypatch.setattr(WorkingDayCalendar, "add", broken_calendar)
     with pytest.raises(grpc.RpcError) as info:
         stub.Check(check_request_to_proto({**ON_TIME, "request_id": "calendar-1"}), timeout=30)
     assert (info.value.code(), info.value.details()) == (grpc.StatusCode.INTERNAL, NOT_CHECKED)

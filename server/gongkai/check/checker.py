@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import time
+import typing
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import Enum
+from functools import cache
 from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -88,6 +92,16 @@ def parse_request(data: dict[str, Any]) -> CheckRequest:
     raise joined(errors)
 
 
+@dataclass(frozen=True)
+class InForce:
+    """The rules of some packs in force for an action kind on a span of days, and lookups."""
+
+    rules: tuple[CompiledRule, ...]  # in pack order
+    ids: tuple[str, ...]
+    per_pack: dict[str, int]  # pack code → how many of its rules are in force
+    verdicts: dict[str, tuple[int, bool]]  # engine name (``<key>#T``/``#U``) → (index, breached)
+
+
 class RuleEngine(Protocol):
     """Decides compiled conditions: returns the engine rule names (``<id>#T``/``#U``) that hold."""
 
@@ -107,6 +121,26 @@ class Checker:
             for r in rules:
                 self._rules.setdefault((action, r.pack.code), []).append(r)
         self._sources = {cl.id: (p, cl) for p in lawbook.packs for cl in p.catalogue.clauses}
+        # the days on which some rule of an action starts or stops being in force
+        self._boundaries = {
+            action: sorted(
+                {r.effective_from for r in rules}
+                | {r.effective_to + dt.timedelta(days=1) for r in rules if r.effective_to is not None}
+            )
+            for action, rules in lawbook.by_action.items()
+        }
+        self._views: dict[tuple[str, tuple[str, ...], int], InForce] = {}
+        self._applied = {  # shared by every decision: nothing changes them
+            p.code: AppliedPack(
+                code=p.code,
+                document=p.catalogue.document.title,
+                version=p.version,
+                effective_from=p.meta.effective_from,
+            )
+            for p in lawbook.packs
+        }
+        self._findings: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {}  # rule key → its fixed parts
+        self._coverages: dict[tuple[str, tuple[str, ...], dt.date], list[PackCoverage]] = {}
 
     def check(self, request: CheckRequest) -> Decision:
         started = time.perf_counter_ns()
@@ -143,7 +177,7 @@ class Checker:
         as_of = request.as_of or typed.action_date() or self._today or dt.date.today()
         in_force = packs_in_force(binding, as_of)
         calendar = WorkingDayCalendar(self.lawbook.holidays)
-        facts = {k: v for k, v in typed.model_dump().items() if v is not None}
+        facts = fact_values(typed)
         facts[AS_OF_DAY] = as_of.toordinal()
         with calendar.in_use():  # derivations counting working days use this check's calendar
             apply_derivations(request.action, facts)
@@ -155,22 +189,23 @@ class Checker:
         fired = self.engine.fire(request.action, facts, [p.code for p in in_force])
         engine_micros = (time.perf_counter_ns() - engine_started) // 1000
 
-        by_pack = {p.code: self.rules_in_force(request.action, [p], as_of) for p in in_force}
-        rules = [r for pack_rules in by_pack.values() for r in pack_rules]
-        findings = [self._finding(r, facts, vocab) for r in rules if r.key + TRUE in fired]
+        view = self._in_force_view(request.action, in_force, as_of)
+        rules = view.rules
+        verdicts = sorted(view.verdicts[name] for name in fired if name in view.verdicts)
+        findings = [self._finding(rules[i], facts, vocab) for i, true in verdicts if true]
         undecided = [
             Undecided(
-                rule_id=r.id,
-                clause_id=r.rule.clauses[0],
-                severity=r.rule.severity,
-                missing_facts=missing_inputs(r.all_reads, facts, vocab),
-                message=f"尚不能判断(缺少事实):{r.rule.message}",
+                rule_id=rules[i].id,
+                clause_id=rules[i].rule.clauses[0],
+                severity=rules[i].rule.severity,
+                missing_facts=missing_inputs(rules[i].all_reads, facts, vocab),
+                message=f"尚不能判断(缺少事实):{rules[i].rule.message}",
             )
-            for r in rules
-            if r.key + UNKNOWN in fired
+            for i, true in verdicts
+            if not true
         ]
-        decided = {r.id for r in rules} - {f.rule_id for f in findings} - {u.rule_id for u in undecided}
-        satisfied = [r.id for r in rules if r.id in decided]
+        decided = set(view.ids) - {f.rule_id for f in findings} - {u.rule_id for u in undecided}
+        satisfied = [i for i in view.ids if i in decided]
         outcome = _outcome(rules, findings, undecided, satisfied)
         # The facts that would decide the outcome: those of undecided must/should rules, or of
         # every undecided rule when none could be decided at all.
@@ -182,7 +217,7 @@ class Checker:
             for d, result in results.items()
             if d.applies_if is None or d.engine_id + TRUE in fired
         ]
-        coverage = self._coverage(request.action, binding, {code: len(rs) for code, rs in by_pack.items()}, as_of)
+        coverage = self._coverage(request.action, binding, view.per_pack, as_of)
         warnings = []
         if outcome is Outcome.not_covered:
             warnings.append(
@@ -208,17 +243,9 @@ class Checker:
             obligations=obligations,
             undecided=undecided,
             missing_facts=sorted({n for u in deciding for n in u.missing_facts}),
-            packs=[
-                AppliedPack(
-                    code=p.code,
-                    document=p.catalogue.document.title,
-                    version=p.version,
-                    effective_from=p.meta.effective_from,
-                )
-                for p in in_force
-            ],
+            packs=[self._applied[p.code] for p in in_force],
             conflicts=self._conflicts_for(in_force, request.action),
-            rules_applied=[r.id for r in rules],
+            rules_applied=list(view.ids),
             rules_satisfied=satisfied,
             coverage=coverage,
             ruleset_version=self.lawbook.version,
@@ -234,6 +261,24 @@ class Checker:
             total_micros=(time.perf_counter_ns() - started) // 1000,
         )
 
+    def _in_force_view(self, action: str, packs: list[Pack], as_of: dt.date) -> InForce:
+        """``rules_in_force`` with what a check looks up in it, kept per action, packs and the
+        span of days between two effective dates (the same rules are in force all through it)."""
+        epoch = bisect.bisect_right(self._boundaries.get(action, ()), as_of)
+        key = (action, tuple(p.code for p in packs), epoch)
+        found = self._views.get(key)
+        if found is None:
+            if len(self._views) >= 10_000:  # never grow without bound
+                self._views.clear()
+            rules = tuple(self.rules_in_force(action, packs, as_of))
+            found = self._views[key] = InForce(
+                rules=rules,
+                ids=tuple(r.id for r in rules),
+                per_pack={p.code: sum(r.pack.code == p.code for r in rules) for p in packs},
+                verdicts={r.key + mark: (i, mark == TRUE) for i, r in enumerate(rules) for mark in (TRUE, UNKNOWN)},
+            )
+        return found
+
     def rules_in_force(self, action: str, packs: list[Pack], as_of: dt.date) -> list[CompiledRule]:
         """The rules of these packs for the action kind, in force on the day, in pack order."""
         return [r for p in packs for r in self._rules.get((action, p.code), ()) if r.in_force(as_of)]
@@ -246,7 +291,20 @@ class Checker:
         self, action: str, binding: list[Pack], current: dict[str, int], as_of: dt.date
     ) -> list[PackCoverage]:
         """Every pack binding the agency: does it cover the action on the date, and if not, why.
-        ``current``: how many of its rules for the action are in force, per pack in force."""
+        ``current``: how many of its rules for the action are in force, per pack in force. The
+        same for every check of the action by agencies with these packs on the day: kept (the
+        PackCoverage models are shared; nothing changes them)."""
+        key = (action, tuple(p.code for p in binding), as_of)
+        found = self._coverages.get(key)
+        if found is None:
+            if len(self._coverages) >= 10_000:  # never grow without bound
+                self._coverages.clear()
+            found = self._coverages[key] = self._coverage_of(action, binding, current, as_of)
+        return list(found)
+
+    def _coverage_of(
+        self, action: str, binding: list[Pack], current: dict[str, int], as_of: dt.date
+    ) -> list[PackCoverage]:
         term = ACTIONS[action].term
         coverage = []
         for p in binding:
@@ -319,21 +377,27 @@ class Checker:
         return results
 
     def _finding(self, compiled: CompiledRule, facts: dict[str, Any], vocab: dict[str, FactInfo]) -> Finding:
-        rule = compiled.rule
-        pack, clause = self._sources.get(rule.clauses[0]) or self.lawbook.clause(rule.clauses[0])
-        return Finding(
-            rule_id=rule.id,
-            clause_id=clause.id,
-            clause_ids=list(rule.clauses),
-            document=pack.catalogue.document.title,
-            document_number=pack.catalogue.document.number,
-            section=clause.path,
-            clause_text=clause.text,
-            severity=rule.severity,
-            message=rule.message,
-            remedy=rule.remedy,
-            facts=_deciding_facts(compiled.all_reads, facts, vocab),
-        )
+        static = self._findings.get(compiled.key)
+        if static is None:  # what a finding of the rule says whatever the facts: built once
+            rule = compiled.rule
+            pack, clause = self._sources.get(rule.clauses[0]) or self.lawbook.clause(rule.clauses[0])
+            static = self._findings[compiled.key] = (
+                {
+                    "rule_id": rule.id,
+                    "clause_id": clause.id,
+                    "clause_ids": list(rule.clauses),
+                    "document": pack.catalogue.document.title,
+                    "document_number": pack.catalogue.document.number,
+                    "section": clause.path,
+                    "clause_text": clause.text,
+                    "severity": rule.severity,
+                    "message": rule.message,
+                    "remedy": rule.remedy,
+                },
+                shown_facts(compiled.all_reads, vocab),
+            )
+        fields, shown = static
+        return Finding(**fields, facts={n: _plain(facts[n]) for n in shown if facts.get(n) is not None})
 
 
 def missing_inputs(reads: tuple[str, ...], facts: dict[str, Any], vocab: dict[str, FactInfo]) -> list[str]:
@@ -361,25 +425,44 @@ def missing_inputs(reads: tuple[str, ...], facts: dict[str, Any], vocab: dict[st
     return list(missing)
 
 
-def _deciding_facts(reads: tuple[str, ...], facts: dict[str, Any], vocab: dict[str, FactInfo]) -> dict[str, Any]:
-    """The facts the rule read, each followed by the facts that explain a derived one, down to
-    the caller's (a deadline shows its start, and a derived start the dates it was taken from)."""
-    shown: dict[str, Any] = {}
-    seen: set[str] = set()
+def shown_facts(reads: tuple[str, ...], vocab: dict[str, FactInfo]) -> tuple[str, ...]:
+    """The facts a finding shows, in order: those the rule read, each followed by the facts
+    that explain a derived one, down to the caller's (a deadline shows its start, and a
+    derived start the dates it was taken from). Only those present are shown."""
+    shown: dict[str, None] = {}
 
     def show(name: str) -> None:
-        if name in seen:
+        if name in shown:
             return
-        seen.add(name)
-        if facts.get(name) is not None:
-            shown[name] = _plain(facts[name])
+        shown[name] = None
         info = vocab.get(name)
         for key in info.shows if info else ():
             show(key)
 
     for name in reads:
         show(name)
-    return shown
+    return tuple(shown)
+
+
+def fact_values(typed: BaseModel) -> dict[str, Any]:
+    """The facts given, as plain values: ``model_dump`` without the Nones, read straight from the
+    model when no field holds a model of its own (model_dump's copy cost a tenth of a check)."""
+    if _holds_models(type(typed)):
+        return {k: v for k, v in typed.model_dump().items() if v is not None}
+    return {k: v for k, v in vars(typed).items() if v is not None}
+
+
+@cache
+def _holds_models(model: type[BaseModel]) -> bool:
+    def models_in(annotation: Any) -> bool:
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            return True
+        return any(models_in(a) for a in typing.get_args(annotation))
+
+    return any(models_in(f.annotation) for f in model.model_fields.values())
+
+
+_PLAIN = frozenset({bool, int, float, str})
 
 
 def packs_in_force(packs: list[Pack], day: dt.date) -> list[Pack]:
@@ -391,7 +474,7 @@ def _in_force(start: dt.date | None, end: dt.date | None, day: dt.date) -> bool:
 
 
 def _outcome(
-    rules: list[CompiledRule], findings: list[Finding], undecided: list[Undecided], satisfied: list[str]
+    rules: Sequence[CompiledRule], findings: list[Finding], undecided: list[Undecided], satisfied: list[str]
 ) -> Outcome:
     """Never COMPLIANT without grounds: no rule in force is NOT_COVERED, and a check where no
     rule could be decided at all is INCOMPLETE even when none of them is a `must`."""
@@ -429,6 +512,8 @@ def _obligation(d: CompiledDeadline, result: DeadlineResult, facts: dict[str, An
 
 
 def _plain(value: Any) -> Any:
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, dt.date):

@@ -7,6 +7,8 @@ rules in all, then by the order the rules asked for it.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from gongkai.check.decision import Option, Question, Undecided
 from gongkai.packs.pack import Severity
 from gongkai.packs.vocabulary import FactInfo, FactType
@@ -22,11 +24,17 @@ def questions(undecided: list[Undecided], vocabulary: dict[str, FactInfo]) -> li
             question = asked.get(name) or asked.setdefault(name, ask(name, info))
             question.rules.append(entry.rule_id)
             question.must_rules += entry.severity is Severity.must
-    order = list(asked)
-    return sorted(asked.values(), key=lambda q: (-q.must_rules, -len(q.rules), order.index(q.fact)))
+    order = {name: i for i, name in enumerate(asked)}
+    return sorted(asked.values(), key=lambda q: (-q.must_rules, -len(q.rules), order[q.fact]))
 
 
 def ask(name: str, info: FactInfo | None) -> Question:
+    """A fresh question (the caller adds the rules it helps decide); its options are shared."""
+    return _ask(name, info).model_copy(update={"rules": [], "options": list(_ask(name, info).options)})
+
+
+@lru_cache(maxsize=4096)
+def _ask(name: str, info: FactInfo | None) -> Question:
     if info is None:  # a derived fact with no inputs of its own to ask for
         return Question(fact=name, term=name, question=f"请提供「{name}」。", type="text")
     term = info.term

@@ -28,9 +28,11 @@ def action_names() -> dict[str, str]:
 
 
 @lru_cache(maxsize=64)
-def _facts(action: str) -> tuple[dict[str, FactInfo], dict[str, str]]:
+def _facts(action: str) -> tuple[dict[str, FactInfo], dict[str, str], frozenset[str]]:
+    """The vocabulary, Chinese term → name, and the facts whose text values are read (``_value``)."""
     vocabulary = model_vocabulary(ACTIONS[action])
-    return vocabulary, {info.term: name for name, info in vocabulary.items()}
+    read = frozenset(name for name, info in vocabulary.items() if info.type in (FactType.boolean, FactType.number))
+    return vocabulary, {info.term: name for name, info in vocabulary.items()}, read
 
 
 def action_kind(action: str) -> str:
@@ -42,7 +44,9 @@ def english_facts(action: str, facts: dict[str, Any]) -> dict[str, Any]:
     as it is, for validation to refuse with its own name."""
     if action not in ACTIONS:
         return facts
-    vocabulary, by_term = _facts(action)
+    vocabulary, by_term, read = _facts(action)
+    if all(key in vocabulary and (key not in read or type(value) is not str) for key, value in facts.items()):
+        return facts  # English names and no text to read as 是/否 or a numeral: nothing to rewrite
     english: dict[str, Any] = {}
     for key, value in facts.items():
         name = by_term.get(key, key) if key not in vocabulary else key

@@ -16,6 +16,9 @@ directly, and it still decides every rule:
   - no Python action runs and no state is written back, so there are no timer threads to
     avoid and nothing runs on another thread;
   - a catch-all rule fires on every fact: no catch-all, no answer (fail closed);
+  - each part is sent only the fields its own rules read (``reads``): durable-rules parses the
+    whole fact on every assert, and a part reads 10-25 of an action's 60-110 fields, so a
+    whole-fact assert cost about twice a trimmed one (BENCHMARKS.md §6);
   - any error abandons the session (a new one is started; the old one is deleted only if an
     action ever ran in it, as deleting one where none ran crashes the process);
   - a lock around each ruleset's session: the C calls of one check must not interleave;
@@ -33,6 +36,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cache, lru_cache
 from typing import Any
 
 import durable_rules_engine as dre
@@ -58,6 +62,7 @@ class _Ruleset:
     action: str
     handle: int
     logical: dict[str, str]  # engine rule name → logical name (``<key>#T``), catch-all included
+    reads: tuple[str, ...]  # the engine fields its rules test, ``kind`` aside: all a fact needs
     sid: str = "0"
     acted: bool = False  # an action ran in this session: only then may it be deleted
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -99,12 +104,27 @@ class DurableEngine:
                 except Exception as exc:  # the C engine rejects a definition with a bare error code
                     raise EngineError(f"durable-rules rejected ruleset {name}: {exc}") from exc
                 logical = {rule: rule.split(DISJUNCT, 1)[0] for rule in definition}
-                self._rulesets.setdefault((pack, action, stage), []).append(_Ruleset(name, action, handle, logical))
+                reads = tuple(sorted(set().union(*map(fields_read, rules.values())) - {"kind"}))
+                ruleset = _Ruleset(name, action, handle, logical, reads)
+                self._rulesets.setdefault((pack, action, stage), []).append(ruleset)
         self._layouts = {action: layout(vocab) for action, vocab in lawbook.vocabulary.items()}
-        # per action and pack, per stage: the rules later stages read, as (T name, U name, field)
+        # engine field → the fact it is laid out from and how, per action (``encode``)
+        self._fields = {action: field_sources(plan) for action, plan in self._layouts.items()}
+        self._needs: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}  # (action, packs) → fields read
+        for (_, action, _), parts in self._rulesets.items():
+            for ruleset in parts:
+                unknown = [f for f in ruleset.reads if f not in self._fields[action] and not f.startswith(VERDICT)]
+                if unknown:  # a field no fact is laid out to would silently never be sent
+                    raise EngineError(f"{ruleset.name} reads fields no fact provides: {unknown[:5]}")
+        plain = [f for fields in self._fields.values() for f in fields if json.dumps(f) != f'"{f}"']
+        if plain:  # ``encode`` writes field names as they are
+            raise EngineError(f"fact fields that JSON would escape: {plain[:5]}")
+        # per action and pack, per stage: the rules later stages read, as (T name, U name, field);
+        # a verdict no later rule reads is not laid into the fact (most rules are read by none)
+        later = {f for (_, _, stage), parts in self._rulesets.items() if stage for r in parts for f in r.reads}
         self._stages = {
             (action, pack): [
-                [(r.key + TRUE, r.key + UNKNOWN, breach_field(r.key)) for r in rules]
+                [(r.key + TRUE, r.key + UNKNOWN, breach_field(r.key)) for r in rules if breach_field(r.key) in later]
                 for rules in lawbook.stages(action, pack)
             ]
             for pack in {p.code for p in lawbook.packs}
@@ -128,25 +148,45 @@ class DurableEngine:
     def fire(self, action: str, facts: dict[str, Any], packs: Sequence[str]) -> set[str]:
         """Names of the rule versions that hold: ``<key>#T`` (breached), ``<key>#U`` (undecided),
         and ``@<pack>.<deadline>#T`` (the deadline applies), for the given packs only."""
-        fact = engine_fact(facts, self._lawbook.vocabulary[action], self._layouts[action])
-        fact["kind"] = action
-        body = fact_json(fact)[:-1]  # '{…' without its closing brace: the per-assert fields follow
+        fields = self._fields[action]
+        encoded = encode(facts, fields, self._fields_read(action, packs))
+        kind = '{"kind":' + _text_json(action)
         result: set[str] = set()
         for pack in packs:
             stages = self._stages.get((action, pack), [])
             # a pack with deadlines but no rules for the action still has a stage 0
             count = max(len(stages), 1 if (pack, action, 0) in self._rulesets else 0)
-            verdicts = ""
             for stage in range(count):
-                fired = set().union(
-                    *(self._assert(part, body + verdicts) for part in self._rulesets[pack, action, stage])
-                )
+                fired: set[str] = set()
+                for part in self._rulesets[pack, action, stage]:
+                    body = ",".join([kind, *(encoded[f] for f in part.reads if f in encoded)])
+                    fired |= self._assert(part, body)
                 result |= fired
                 if stage + 1 < count:  # lay this stage's verdicts into the fact for the next
                     for true, unknown, name in stages[stage]:
                         verdict = "T" if true in fired else "U" if unknown in fired else "F"
-                        verdicts += f',"{name}":"{verdict}"'
+                        encoded[name] = f'"{name}":"{verdict}"'
         return result
+
+    def _fields_read(self, action: str, packs: Sequence[str]) -> tuple[str, ...]:
+        """The engine fields the rulesets of these packs read: only those are laid out."""
+        key = (action, tuple(packs))
+        found = self._needs.get(key)
+        if found is None:
+            fields = self._fields[action]
+            found = tuple(
+                dict.fromkeys(
+                    f
+                    for pack in packs
+                    for stage in range(len(self._stages.get((action, pack), [])) or 1)
+                    for part in self._rulesets.get((pack, action, stage), ())
+                    for f in part.reads
+                    if f in fields
+                )
+            )
+            if len(self._needs) < 4096:  # a few dozen combinations occur; never grow without bound
+                self._needs[key] = found
+        return found
 
     def _assert(self, ruleset: _Ruleset, body: str) -> set[str]:
         with ruleset.lock:
@@ -168,7 +208,7 @@ class DurableEngine:
         code, state = dre.assert_fact(handle, message)
         if code != OK:
             raise EngineError(f"assert_fact returned {code} (1 no rule matched, 2 fact already present)")
-        fired: set[str] = set()
+        fired = set()
         started = dre.start_action_for_state(handle, state)
         pending = started[1] if started else None
         if started:
@@ -202,6 +242,85 @@ class DurableEngine:
                     raise EngineError(f"{ruleset.name} was freed")
                 facts += json.loads(dre.get_facts(ruleset.handle, ruleset.sid))
         return [f for f in facts if "$s" not in f]  # the engine's own state fact stays
+
+
+VERDICT = "breached__"  # the prefix of the fields that carry an earlier stage's verdict (compiler)
+FieldSources = dict[str, tuple[str, str | None]]  # engine field → (fact, the option it flags, if any)
+
+
+def fields_read(condition: Any) -> set[str]:
+    """The engine fields a durable-rules condition tests: ``{"$lt": {"f": 1}}``, ``{"f": true}``,
+    nested in ``$and``/``$or``."""
+    found: set[str] = set()
+    if isinstance(condition, list):
+        for item in condition:
+            found |= fields_read(item)
+    elif isinstance(condition, dict):
+        for key, value in condition.items():
+            if key in ("$and", "$or"):
+                found |= fields_read(value)
+            elif key.startswith("$"):
+                found |= set(value)
+            else:
+                found.add(key)
+    return found
+
+
+def field_sources(plan: Layout) -> FieldSources:
+    sources: FieldSources = {}
+    for name, options in plan.items():
+        if options is None:
+            sources[name] = (name, None)
+        else:
+            sources.update({f"{name}__{option}": (name, option) for option in options})
+    return sources
+
+
+def encode(facts: dict[str, Any], fields: FieldSources, wanted: Sequence[str]) -> dict[str, str]:
+    """``'"field":value'`` for each wanted engine field, laid out as ``engine_fact`` lays it out
+    (tests compare the two)."""
+    encoded: dict[str, str] = {}
+    chosen: dict[str, set[str]] = {}
+    for wanted_field in wanted:
+        name, option = fields[wanted_field]
+        if name not in facts:
+            continue
+        value = facts[name]
+        if option is not None:
+            flags = chosen.get(name)
+            if flags is None:
+                flags = chosen[name] = {str(v) for v in value}
+            encoded[wanted_field] = f'"{wanted_field}":{"true" if option in flags else "false"}'
+        else:
+            encoded[wanted_field] = f'"{wanted_field}":{_value(value)}'
+    return encoded
+
+
+def _value(value: Any) -> str:
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    kind = type(value)
+    if kind is int:
+        return str(value)
+    if kind is float:
+        return _number(value)
+    if isinstance(value, Enum):
+        return _enum_json(value)
+    if kind is str:
+        return _text_json(value)
+    return json.dumps(value)
+
+
+@cache
+def _enum_json(value: Enum) -> str:  # the members of the fact models: a few hundred at most
+    return json.dumps(str(value.value))
+
+
+@lru_cache(maxsize=4096)
+def _text_json(value: str) -> str:  # action kinds and values of choices, mostly
+    return json.dumps(value)
 
 
 def fact_json(fact: dict[str, Any]) -> str:

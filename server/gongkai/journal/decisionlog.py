@@ -68,7 +68,6 @@ from gongkai.journal.store import (
     Store,
     _canonical,
     _compact,
-    _content,
 )
 
 KEY_BYTES = 32
@@ -267,13 +266,9 @@ class DecisionLog:
             raise LogError(f"the decision log cannot be written: {exc}") from exc
 
     def _placing(self, record: Record) -> Placing:
-        def make(seq: int, prev_mac: str) -> Chained:
-            header, documents = record.header(seq), record.documents()
-            content = _content(header, prev_mac, documents, record.request_digest)
-            mac = hmac.new(self._keys.chain, content, hashlib.sha256).hexdigest()
-            return Chained(
-                seq, record.request_id, mac, (*header.values(), *documents, prev_mac, mac, record.request_digest)
-            )
+        def make(seq: int, prev_mac: str) -> Chained:  # under the lock: the rest is encoded already
+            mac = hmac.digest(self._keys.chain, record.content(seq, prev_mac), "sha256").hex()
+            return Chained(seq, record.request_id, mac, record.row(seq, prev_mac, mac))
 
         digest = record.request_digest if record.holds_id else None
         return Placing(make, record.request_id, digest, record.decision)
@@ -289,6 +284,7 @@ class DecisionLog:
 
     def decision_record(self, request: Any, decision: Decision) -> Record:
         data = request.model_dump(mode="json")
+        decision_utf8 = decision.__pydantic_serializer__.to_json(decision)  # what model_dump_json decodes
         return Record(
             request_id=decision.request_id,
             recorded_at=_now(),
@@ -298,11 +294,12 @@ class DecisionLog:
             outcome=decision.outcome.value,
             ruleset_version=decision.ruleset_version,
             request=self._request_record(data),
-            decision=decision.model_dump_json(),
+            decision=decision_utf8.decode(),
             error=None,
             request_digest=content_digest(data, self._keys.personal),
             holds_id=request.request_id is not None,  # an id the server made up is never sent again
             source=request,
+            decision_utf8=decision_utf8,
         )
 
     def record_rejection(

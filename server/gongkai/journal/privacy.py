@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 from functools import cache
 from typing import Any
 
@@ -31,6 +30,7 @@ from pydantic import BaseModel, ValidationError
 
 from gongkai.check.checker import CheckRequest
 from gongkai.facts import ACTIONS
+from gongkai.journal.jsontext import encoder
 from gongkai.packs.jurisdiction import Agency
 from gongkai.packs.vocabulary import FactType, model_vocabulary
 
@@ -41,7 +41,7 @@ MAX_PATH = 8  # parts of a field path kept in an error
 MAX_MESSAGE = 1000  # characters of an error message kept
 PSEUDONYM = len(PREFIX) + 64
 
-_json = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str).encode
+_json = encoder(sort_keys=True, default=str)
 
 
 @cache
@@ -76,7 +76,7 @@ def known_names() -> frozenset[str]:
 
 
 def pseudonym(value: Any, key: bytes) -> str:
-    return PREFIX + hmac.new(key, repr(value).encode(), hashlib.sha256).hexdigest()
+    return PREFIX + hmac.digest(key, repr(value).encode(), "sha256").hex()
 
 
 def content_digest(request: dict[str, Any], key: bytes) -> str:
@@ -85,14 +85,21 @@ def content_digest(request: dict[str, Any], key: bytes) -> str:
     unknown is a phone number could be reversed by trying every number."""
     facts = request.get("facts")
     if isinstance(facts, dict):  # a fact sent as null is a fact not sent
-        facts = {name: value for name, value in facts.items() if value is not None}
+        facts = {name: _whole(value) for name, value in facts.items() if value is not None}
+    else:
+        facts = _whole(facts)
     content = {name: _whole(request.get(name)) for name in ("agency", "action", "as_of")}
-    content["facts"] = _whole(facts)
-    return PREFIX + hmac.new(key, _json(content).encode(), hashlib.sha256).hexdigest()
+    content["facts"] = facts
+    return PREFIX + hmac.digest(key, _json(content).encode(), "sha256").hex()
+
+
+_LEAVES = frozenset({str, bool, int, type(None)})  # most values: returned as they are, at once
 
 
 def _whole(value: Any) -> Any:
     """Numbers as JSON clients mean them: Struct sends every number as a double (3 → 3.0)."""
+    if type(value) in _LEAVES:
+        return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, dict):

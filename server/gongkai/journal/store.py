@@ -11,12 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from typing import Any, Protocol
 
 from pydantic import BaseModel, PrivateAttr, field_validator
 
 from gongkai.check.decision import Outcome
+from gongkai.journal.jsontext import encoder
 
 REJECTED = "REJECTED"  # the outcome recorded for a request that got no decision
 OUTCOMES = (*(o.value for o in Outcome), REJECTED)  # what an entry's outcome can be
@@ -69,9 +70,8 @@ class Entry(BaseModel):
         return self._stored or tuple(None if d is None else _compact(d) for d in documents)
 
 
-# Encoders made once: json.dumps with options builds a new encoder on every call.
-_canonical = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
-_compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_canonical = encoder(sort_keys=True)
+_compact = encoder()
 
 
 def _content(
@@ -79,8 +79,33 @@ def _content(
 ) -> bytes:
     # Compact JSON never holds a raw newline, so the parts cannot run into each other. The
     # digest is covered when there is one: entries from before it was kept verify as they were.
-    head = _canonical({**header, "prev_mac": prev_mac, **({"request_digest": digest} if digest else {})})
-    return "\n".join([head, *(d if d is not None else "null" for d in documents)]).encode()
+    fields = {name: value for name, value in header.items() if name != "seq"}
+    return _head(_head_parts(fields, digest), header["seq"], prev_mac).encode() + _tail(documents)
+
+
+# The head of an entry's content is the canonical JSON of its header, prev_mac and digest.
+# Only seq and prev_mac depend on the entry's place in the chain, so a record's head is
+# written before the log's lock is taken, with these two empty, and filled in under it.
+# The empty members cannot be confused with text in a value: there a quote is escaped.
+_EMPTY_PREV, _EMPTY_SEQ = '"prev_mac":""', '"seq":0'
+
+
+def _head_parts(fields: dict[str, Any], digest: str | None) -> tuple[str, str, str]:
+    """The head's text before prev_mac's value, between it and seq's, and after seq's."""
+    text = _canonical({**fields, **({"request_digest": digest} if digest else {}), "prev_mac": "", "seq": 0})
+    before, _, rest = text.partition(_EMPTY_PREV)
+    between, _, after = rest.partition(_EMPTY_SEQ)
+    return before, between, after
+
+
+def _head(parts: tuple[str, str, str], seq: int, prev_mac: str) -> str:
+    before, between, after = parts
+    return f'{before}"prev_mac":{_canonical(prev_mac)}{between}"seq":{int(seq)}{after}'
+
+
+def _tail(documents: tuple[str | bytes | None, ...]) -> bytes:
+    """What follows the head: each document on a line of its own (UTF-8)."""
+    return b"".join([b"\n" + (b"null" if d is None else d if isinstance(d, bytes) else d.encode()) for d in documents])
 
 
 @dataclass(frozen=True)
@@ -102,12 +127,48 @@ class Record:
     request_digest: str
     holds_id: bool = False  # a decision on a caller's request id: the first one holds the id
     source: Any = field(default=None, compare=False, repr=False)  # the request, for a refusal
+    # Encoded here, outside the lock: the head's members but seq and prev_mac, and the tail.
+    _parts: tuple[str, str, str] = field(init=False, compare=False, repr=False)
+    _documents: bytes = field(init=False, compare=False, repr=False)
+    # The decision as UTF-8 JSON, ``decision`` encoded, when the caller has it: not encoded again.
+    decision_utf8: InitVar[bytes | None] = None
+
+    def __post_init__(self, decision_utf8: bytes | None) -> None:
+        fields = {name: getattr(self, name) for name in HEADER if name != "seq"}
+        object.__setattr__(self, "_parts", _head_parts(fields, self.request_digest))
+        documents: tuple[str | bytes | None, ...] = self.documents()
+        if decision_utf8 is not None:
+            documents = (self.request, decision_utf8, self.error)
+        object.__setattr__(self, "_documents", _tail(documents))
 
     def header(self, seq: int) -> dict[str, Any]:
         return {name: seq if name == "seq" else getattr(self, name) for name in HEADER}
 
     def documents(self) -> tuple[str | None, ...]:
         return self.request, self.decision, self.error
+
+    def content(self, seq: int, prev_mac: str) -> bytes:
+        """What the MAC covers once the record is placed at seq after prev_mac (as _content)."""
+        return _head(self._parts, seq, prev_mac).encode() + self._documents
+
+    def row(self, seq: int, prev_mac: str, mac: str) -> tuple[Any, ...]:
+        """The row to insert, in COLUMNS order."""
+        return (
+            seq,
+            self.request_id,
+            self.recorded_at,
+            self.agency,
+            self.division_code,
+            self.action,
+            self.outcome,
+            self.ruleset_version,
+            self.request,
+            self.decision,
+            self.error,
+            prev_mac,
+            mac,
+            self.request_digest,
+        )
 
 
 @dataclass(frozen=True)

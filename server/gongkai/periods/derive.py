@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gongkai.packs.pack import UNIT_TERMS, Deadline, Parameter, Unit
-from gongkai.periods.workdays import WorkingDayCalendar
+from gongkai.periods.workdays import Suspension, WorkingDayCalendar
 
 Facts = dict[str, Any]
 # The check's as-of date as an ordinal, among the facts: effective dates are engine tests, and a
@@ -62,6 +62,9 @@ def derivation(
 
 
 _BY_ACTION: dict[str, tuple[int, list[Derivation]]] = {}  # action → (registry size, derivations)
+# What apply_derivations reads of each: name, inputs, the inputs as a set, compute, partial.
+_Step = tuple[str, tuple[str, ...], frozenset[str], Callable[..., Any], bool]
+_PLANS: dict[str, tuple[int, list[_Step]]] = {}  # action → (registry size, steps)
 
 
 def derivations_for(action: str) -> list[Derivation]:
@@ -72,13 +75,30 @@ def derivations_for(action: str) -> list[Derivation]:
     return cached[1]
 
 
+def _plan(action: str) -> list[_Step]:
+    cached = _PLANS.get(action)
+    if cached is None or cached[0] != len(REGISTRY):
+        steps = [(d.name, d.inputs, frozenset(d.inputs), d.compute, d.partial) for d in derivations_for(action)]
+        cached = _PLANS[action] = (len(REGISTRY), steps)
+    return cached[1]
+
+
 def apply_derivations(action: str, facts: Facts) -> None:
-    for d in derivations_for(action):
-        values = [facts.get(i) for i in d.inputs]
-        if d.partial or all(v is not None for v in values):
-            value = d.compute(*values)
-            if value is not None:
-                facts[d.name] = value
+    """Add the action's derived facts, in the order registered (a derivation may read an
+    earlier one's fact). Unless partial, a derivation needs every input present and not None."""
+    present = facts.keys()  # a live view: it sees the facts derived so far
+    for name, inputs, needed, compute, partial in _plan(action):
+        if partial:
+            value = compute(*map(facts.get, inputs))
+        elif present >= needed:  # the usual case, an input absent, costs one set comparison
+            values = tuple(map(facts.__getitem__, inputs))
+            if None in values:  # facts hold dates, numbers, text, enums, lists, models: none equals None
+                continue
+            value = compute(*values)
+        else:
+            continue
+        if value is not None:
+            facts[name] = value
 
 
 def asked_for(name: str, facts: Facts) -> tuple[str, ...] | None:
@@ -167,12 +187,12 @@ def period_text(parameter: Parameter | None, extra: int = 0, due_date: dt.date |
 
 def _suspension(
     deadline: Deadline, facts: Facts, bound: dt.date | None = None
-) -> tuple[Callable[[dt.date], bool] | None, dt.date | None]:
+) -> tuple[Suspension | None, dt.date | None]:
     """Days after the suspension (中止) up to and including resumption do not count.
 
     The day the period is suspended was already running; like the day of any event, the
     day counting resumes is not counted. ``bound`` is the latest day the suspension may end.
-    Returns the skip test and, when the suspension has not ended, the day it began.
+    Returns the days skipped and, when the suspension has not ended, the day it began.
     """
     if not deadline.suspension:
         return None, None
@@ -182,5 +202,5 @@ def _suspension(
     if bound is not None and (not isinstance(end, dt.date) or bound < end):
         end = max(bound, begin)
     if not isinstance(end, dt.date):
-        return (lambda day: begin < day), begin
-    return (lambda day: begin < day <= end), None
+        return Suspension(begin), begin
+    return Suspension(begin, end), None

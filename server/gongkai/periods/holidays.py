@@ -28,8 +28,10 @@ import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -93,6 +95,17 @@ class HolidayData:
             return known
         year = self.years.get(day.year)
         return (day.weekday() < 5, year.label) if year is not None else None
+
+    @cached_property
+    def listed_years(self) -> frozenset[int]:
+        """The years with a day a notice names (the 2012 notice names a day of 2011)."""
+        return frozenset(day.year for day in self.listed)
+
+    @cached_property
+    def tables(self) -> dict[int, Any]:
+        """A cache for ``periods.workdays``: each year's days decided once, on first use, so
+        counting working days is a lookup (kept with the data: a reload brings new tables)."""
+        return {}
 
 
 NO_DATA = HolidayData()

@@ -10,6 +10,7 @@ Problems carry the gRPC status code names (``Code``); HTTP maps them to statuses
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -118,6 +119,11 @@ class ReplyTooLarge(Exception):
         return Problem(Code.RESOURCE_EXHAUSTED, "", str(self))
 
 
+# The labelled metrics of a check, each looked up once: labels() takes a lock and builds a key
+# every call. Their label values are a closed set (action kinds, outcomes), so is this cache.
+_check_seconds = functools.cache(metrics.CHECK_SECONDS.labels)
+_checks = functools.cache(metrics.CHECKS.labels)
+
 NOT_CHECKED = Problem(Code.INTERNAL, "", "internal error: the action was not checked")
 # A decision that could not be logged is not given: it could never be shown later.
 UNLOGGED = Problem(Code.UNAVAILABLE, "", "the decision log is unavailable: the action was not checked")
@@ -201,7 +207,7 @@ def decided(
     except Exception:  # EngineError or a bug: no answer rather than a wrong one
         log.exception("check failed (request_id=%s, action=%s)", echo(data.get("request_id")), echo(data.get("action")))
         return None, NOT_CHECKED
-    metrics.CHECK_SECONDS.labels(decision.action).observe(time.perf_counter() - started)
+    _check_seconds(decision.action).observe(time.perf_counter() - started)
     return request, decision
 
 
@@ -231,7 +237,7 @@ def _account(requests: Sequence[Mapping[str, Any]], results: list[Decision | Pro
         else:
             outcome = metrics.REJECTED if result.code is Code.INVALID_ARGUMENT else metrics.FAILED
         action = result.action if isinstance(result, Decision) else metrics.action_label(data.get("action"))
-        metrics.CHECKS.labels(action, outcome).inc()
+        _checks(action, outcome).inc()
         request_id = result.request_id if isinstance(result, Decision) else data.get("request_id")
         answers.append((request_id if isinstance(request_id, str) else None, outcome))
     access.answered(answers)
