@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import statistics
 import tempfile
 import time
 from collections.abc import Callable
@@ -30,15 +29,14 @@ from pathlib import Path
 from typing import Any
 
 import grpc
-from corpus import add_source_options, corpus, machine, percentile, table
+from corpus import add_source_options, machine, percentile, table, wire_corpus
 from load import CHECK, Result, generate, process_cpu, start_echo, stop, wait_ready
 from service import free_port
 
 from gongkai.check.runtime import build_checker
 from gongkai.config import Settings
 from gongkai.journal.decisionlog import open_log
-from gongkai.service.convert import check_request_to_proto
-from gongkai.service.servicer import ComplianceService, check_one
+from gongkai.service.servicer import ComplianceService
 from gongkai.v1 import gongkai_pb2 as pb
 from gongkai.v1 import gongkai_pb2_grpc as pb_grpc
 
@@ -178,10 +176,8 @@ def main() -> None:
     args = parser.parse_args()
     print(machine())
     checker = build_checker(args.rules_dir)
-    messages = [check_request_to_proto(c.request) for c in corpus(checker, args.features)]
-    payloads = [m.SerializeToString() for m in messages]
-    replies = [check_one(checker, m, None) for m in messages]
-    reply_bytes = round(statistics.mean(r.ByteSize() for r in replies if isinstance(r, pb.Decision)))
+    wire = wire_corpus(checker, args.features)
+    payloads, reply_bytes = wire.payloads, wire.mean_reply
     print(f"{len(payloads)} scenario requests; the echo servers answer {reply_bytes} bytes (the mean reply)")
     echo = echo_part(payloads, reply_bytes, args.seconds, args.rounds)
     rows = list(echo)

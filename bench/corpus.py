@@ -25,6 +25,8 @@ from gongkai.check.checker import BadInput, Checker, CheckRequest
 from gongkai.config import default_rules_dir
 from gongkai.engine.compiler import Lawbook
 from gongkai.review import scenarios as phrases
+from gongkai.service.convert import check_request_to_proto
+from gongkai.service.servicer import check_one
 
 ROOT = Path(__file__).resolve().parent.parent
 FEATURES = ROOT / "features"
@@ -101,6 +103,26 @@ def corpus(checker: Checker, features: Path = FEATURES) -> list[Case]:
     if not cases:
         sys.exit("bench: no feature scenario gives a decision; nothing to measure")
     return cases
+
+
+@dataclass(frozen=True)
+class WireCorpus:
+    """The scenario corpus as a client sends it, and the size of gongkai's replies, which the
+    echo servers answer with so that both move the same bytes."""
+
+    messages: list[Any]  # pb.CheckRequest
+    payloads: list[bytes]
+    reply_sizes: list[int]
+
+    @property
+    def mean_reply(self) -> int:
+        return round(sum(self.reply_sizes) / len(self.reply_sizes))
+
+
+def wire_corpus(checker: Any, features: Path) -> WireCorpus:
+    messages = [check_request_to_proto(c.request) for c in corpus(checker, features)]
+    sizes = [check_one(checker, m, None).ByteSize() for m in messages]  # every scenario gives a decision
+    return WireCorpus(messages, [m.SerializeToString() for m in messages], sizes)
 
 
 def add_source_options(parser: argparse.ArgumentParser, *, trees: bool = False) -> None:

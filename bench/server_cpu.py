@@ -19,15 +19,14 @@ from pathlib import Path
 from typing import Any
 
 import grpc
-from corpus import add_source_options, corpus, machine, table
+from corpus import add_source_options, machine, table, wire_corpus
 from load import CHECK, generate
 from service import free_port
 
 from gongkai.check.runtime import build_checker
 from gongkai.config import Settings
 from gongkai.journal.decisionlog import open_log
-from gongkai.service.convert import check_request_to_proto
-from gongkai.service.servicer import ComplianceService, check_one
+from gongkai.service.servicer import ComplianceService
 from gongkai.v1 import gongkai_pb2 as pb
 from gongkai.v1 import gongkai_pb2_grpc as pb_grpc
 
@@ -83,11 +82,9 @@ def main() -> None:
     args = parser.parse_args()
     print(machine())
     checker = build_checker(args.rules_dir)
-    messages = [check_request_to_proto(c.request) for c in corpus(checker, args.features)]
-    payloads = [m.SerializeToString() for m in messages]
-    replies = [check_one(checker, m, None) for m in messages]
-    mean_reply = sum(r.ByteSize() for r in replies if isinstance(r, pb.Decision)) // len(replies)
-    print(f"{len(messages)} scenario requests; the echo variant answers {mean_reply} bytes (their mean reply)")
+    wire = wire_corpus(checker, args.features)
+    payloads, mean_reply = wire.payloads, wire.mean_reply
+    print(f"{len(payloads)} scenario requests; the echo variant answers {mean_reply} bytes (their mean reply)")
     rows = [run(v, checker, payloads, mean_reply, args.seconds) for v in VARIANTS]
     print(table(["variant", "calls/s", "server CPU µs per call", "inside Check µs per call", "errors"], rows))
     echo, no_log = rows[0][2], rows[1][2]

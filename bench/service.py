@@ -22,12 +22,10 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from corpus import add_source_options, corpus, machine, percentile, table
+from corpus import add_source_options, machine, percentile, table, wire_corpus
 from load import CHECK, Result, generate, process_cpu, start_echo, start_gongkai, stop, wait_ready
 
 from gongkai.check.runtime import build_checker
-from gongkai.service.convert import check_request_to_proto
-from gongkai.service.servicer import check_one
 
 FRACTIONS = (0.25, 0.5, 0.75, 1.0)
 
@@ -118,11 +116,8 @@ def main() -> None:
     print(machine())
 
     checker = build_checker(args.rules_dir)
-    cases = corpus(checker, args.features)
-    messages = [check_request_to_proto(c.request) for c in cases]
-    payloads = [m.SerializeToString() for m in messages]
-    sizes = [len(check_one(checker, m, None).SerializeToString()) for m in messages]  # type: ignore[union-attr]
-    reply_bytes = round(statistics.mean(sizes))
+    wire = wire_corpus(checker, args.features)
+    payloads, sizes, reply_bytes = wire.payloads, wire.reply_sizes, wire.mean_reply
     print(
         f"{len(payloads)} scenario requests, {statistics.mean(len(p) for p in payloads):.0f} bytes each on average; "
         f"replies {min(sizes)}–{max(sizes)} bytes, the echo server answers {reply_bytes} (their mean)"
