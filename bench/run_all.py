@@ -16,6 +16,8 @@ HERE = Path(__file__).resolve().parent
 
 STEPS = [
     ("hot path and profile", ["hot_path.py", "--profile"], ["hot_path.py", "--rounds", "3"]),
+    ("the time layer", ["periods_cost.py"], ["periods_cost.py", "--rounds", "1"]),
+    ("proto conversion", ["convert_cost.py"], ["convert_cost.py", "--rounds", "1", "--passes", "1"]),
     ("engine cost", ["engine_cost.py"], ["engine_cost.py", "--rounds", "2", "--pass-ms", "10"]),
     ("unary service, 1 worker", ["service.py"], ["service.py", "--seconds", "1"]),
     ("unary service, 2 workers", ["service.py", "--workers", "2"], ["service.py", "--workers", "2", "--seconds", "1"]),
