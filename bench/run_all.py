@@ -1,7 +1,8 @@
 """Every benchmark, one after the other, as BENCHMARKS.md reports them; output also to a file.
 
-Run: python bench/run_all.py [--out bench-results.txt] [--quick]
---quick shortens every step (for a smoke run; the figures are then rough).
+Run: python bench/run_all.py [--out bench-results.txt] [--quick] [--recheck]
+--quick shortens every step (for a smoke run; the figures are then rough). --recheck adds
+section 8's re-check of 1,000,000 logged decisions (15-45 minutes more on 2 cores).
 """
 
 from __future__ import annotations
@@ -34,17 +35,21 @@ STEPS = [
     ),
     ("memory and cold start", ["memory_startup.py"], ["memory_startup.py", "--checks", "20000", "--starts", "2"]),
     ("memory per reload", ["reload.py"], ["reload.py", "--reloads", "5"]),
+    ("reading a 公文", ["read.py"], ["read.py"]),
 ]
+# BENCHMARKS.md section 8: one round over 1,000,000 logged decisions takes 15-45 minutes here
+RECHECK = ("re-checking the decision log", ["recheck.py"], ["recheck.py", "--decisions", "20000"])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("bench-results.txt"))
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--recheck", action="store_true", help="also section 8's re-check of 1,000,000 decisions")
     args = parser.parse_args()
     failed = []
     with args.out.open("w", encoding="utf-8") as out:
-        for title, full, quick in STEPS:
+        for title, full, quick in [*STEPS, *([RECHECK] if args.recheck else [])]:
             command = [
                 sys.executable,
                 str(HERE / (quick if args.quick else full)[0]),
