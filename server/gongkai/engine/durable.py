@@ -67,6 +67,16 @@ class _Ruleset:
     acted: bool = False  # an action ran in this session: only then may it be deleted
     lock: threading.Lock = field(default_factory=threading.Lock)
     freed: bool = False  # deleted from the C engine: its handle may already name another ruleset
+    tail: str = ""  # what ends every fact asserted into the session: its sid and the fact's id
+    retraction: str = ""  # the fact's id in the session, to retract it
+
+    def __post_init__(self) -> None:
+        self.in_session(self.sid)
+
+    def in_session(self, sid: str) -> None:
+        self.sid = sid
+        self.tail = f',"sid":"{sid}","id":"{FACT_ID}"}}'
+        self.retraction = f'{{"sid":"{sid}","id":"{FACT_ID}"}}'
 
     def free(self) -> None:
         with self.lock:
@@ -77,6 +87,16 @@ class _Ruleset:
                 if self.acted:
                     dre.delete_state(self.handle, self.sid)
                 dre.delete_ruleset(self.handle)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A check of an action for some packs: what every assert starts with, the rulesets per
+    stage with the verdicts the next stage reads, and the engine fields any of them reads."""
+
+    head: str  # '{"kind":"<action>"'
+    stages: list[tuple[list[_Ruleset], list[tuple[str, str, str]]]]  # (T name, U name, field)
+    wanted: tuple[str, ...]
 
 
 class DurableEngine:
@@ -110,7 +130,7 @@ class DurableEngine:
         self._layouts = {action: layout(vocab) for action, vocab in lawbook.vocabulary.items()}
         # engine field → the fact it is laid out from and how, per action (``encode``)
         self._fields = {action: field_sources(plan) for action, plan in self._layouts.items()}
-        self._needs: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}  # (action, packs) → fields read
+        self._plans: dict[tuple[str, tuple[str, ...]], _Plan] = {}  # (action, packs) → what a check asserts
         for (_, action, _), parts in self._rulesets.items():
             for ruleset in parts:
                 unknown = [f for f in ruleset.reads if f not in self._fields[action] and not f.startswith(VERDICT)]
@@ -148,52 +168,62 @@ class DurableEngine:
     def fire(self, action: str, facts: dict[str, Any], packs: Sequence[str]) -> set[str]:
         """Names of the rule versions that hold: ``<key>#T`` (breached), ``<key>#U`` (undecided),
         and ``@<pack>.<deadline>#T`` (the deadline applies), for the given packs only."""
-        fields = self._fields[action]
-        encoded = encode(facts, fields, self._fields_read(action, packs))
-        kind = '{"kind":' + _text_json(action)
+        plan = self._plan(action, packs)
+        encoded = encode(facts, self._fields[action], plan.wanted)
         result: set[str] = set()
-        for pack in packs:
-            stages = self._stages.get((action, pack), [])
-            # a pack with deadlines but no rules for the action still has a stage 0
-            count = max(len(stages), 1 if (pack, action, 0) in self._rulesets else 0)
-            for stage in range(count):
-                fired: set[str] = set()
-                for part in self._rulesets[pack, action, stage]:
-                    body = ",".join([kind, *(encoded[f] for f in part.reads if f in encoded)])
-                    fired |= self._assert(part, body)
-                result |= fired
-                if stage + 1 < count:  # lay this stage's verdicts into the fact for the next
-                    for true, unknown, name in stages[stage]:
-                        verdict = "T" if true in fired else "U" if unknown in fired else "F"
-                        encoded[name] = f'"{name}":"{verdict}"'
+        for parts, verdicts in plan.stages:
+            fired: set[str] = set()
+            for part in parts:
+                fired |= self._assert(part, ",".join([plan.head, *[encoded[f] for f in part.reads if f in encoded]]))
+            result |= fired
+            for true, unknown, name in verdicts:  # laid into the fact for the pack's next stage
+                verdict = "T" if true in fired else "U" if unknown in fired else "F"
+                encoded[name] = f'"{name}":"{verdict}"'
         return result
 
-    def _fields_read(self, action: str, packs: Sequence[str]) -> tuple[str, ...]:
-        """The engine fields the rulesets of these packs read: only those are laid out."""
+    def _plan(self, action: str, packs: Sequence[str]) -> _Plan:
+        """What a check of the action for these packs asserts, in order: kept per combination."""
         key = (action, tuple(packs))
-        found = self._needs.get(key)
+        found = self._plans.get(key)
         if found is None:
+            stages = []
+            for pack in packs:
+                verdicts = self._stages.get((action, pack), [])
+                # a pack with deadlines but no rules for the action still has a stage 0
+                count = max(len(verdicts), 1 if (pack, action, 0) in self._rulesets else 0)
+                for stage in range(count):
+                    later = verdicts[stage] if stage + 1 < count else []
+                    stages.append((self._rulesets[pack, action, stage], later))
             fields = self._fields[action]
-            found = tuple(
-                dict.fromkeys(
-                    f
-                    for pack in packs
-                    for stage in range(len(self._stages.get((action, pack), [])) or 1)
-                    for part in self._rulesets.get((pack, action, stage), ())
-                    for f in part.reads
-                    if f in fields
-                )
-            )
-            if len(self._needs) < 4096:  # a few dozen combinations occur; never grow without bound
-                self._needs[key] = found
+            wanted = dict.fromkeys(f for parts, _ in stages for part in parts for f in part.reads if f in fields)
+            found = _Plan('{"kind":' + _text_json(action), stages, tuple(wanted))
+            if len(self._plans) < 4096:  # a few dozen combinations occur; never grow without bound
+                self._plans[key] = found
         return found
 
     def _assert(self, ruleset: _Ruleset, body: str) -> set[str]:
+        """Assert, collect the rules that fired, retract: the session is left as it was."""
         with ruleset.lock:
             if ruleset.freed:
                 raise EngineError(f"{ruleset.name} was freed: this engine was replaced and closed")
+            handle, logical = ruleset.handle, ruleset.logical
+            fired = set()
             try:
-                fired = self._run(ruleset, f'{body},"sid":"{ruleset.sid}","id":"{FACT_ID}"}}')
+                code, state = dre.assert_fact(handle, body + ruleset.tail)
+                if code != OK:
+                    raise EngineError(f"assert_fact returned {code} (1 no rule matched, 2 fact already present)")
+                started = dre.start_action_for_state(handle, state)
+                pending = started[1] if started else None
+                if started:
+                    ruleset.acted = True
+                while pending is not None:
+                    # a result is {"<rule name>": {...}}: the name is all we need (ours have no quotes)
+                    name = pending[2 : pending.index('"', 2)]
+                    if name not in logical:
+                        raise EngineError(f"unexpected result {pending[:80]!r}")
+                    fired.add(logical[name])
+                    pending = dre.complete_and_start_action(handle, state)
+                dre.retract_fact(handle, ruleset.retraction)
             except Exception as exc:
                 self._abandon(ruleset)
                 raise EngineError(f"durable-rules failed on {ruleset.name}: {exc}") from exc
@@ -202,30 +232,10 @@ class DurableEngine:
         fired.discard(CATCH_ALL)
         return fired
 
-    def _run(self, ruleset: _Ruleset, message: str) -> set[str]:
-        """Assert, collect the rules that fired, retract: the session is left as it was."""
-        handle, logical = ruleset.handle, ruleset.logical
-        code, state = dre.assert_fact(handle, message)
-        if code != OK:
-            raise EngineError(f"assert_fact returned {code} (1 no rule matched, 2 fact already present)")
-        fired = set()
-        started = dre.start_action_for_state(handle, state)
-        pending = started[1] if started else None
-        if started:
-            ruleset.acted = True
-        while pending is not None:
-            # a result is {"<rule name>": {...}}: the name is all we need (ours have no quotes)
-            name = pending[2 : pending.index('"', 2)]
-            if name not in logical:
-                raise EngineError(f"unexpected result {pending[:80]!r}")
-            fired.add(logical[name])
-            pending = dre.complete_and_start_action(handle, state)
-        dre.retract_fact(handle, f'{{"sid":"{ruleset.sid}","id":"{FACT_ID}"}}')
-        return fired
-
     def _abandon(self, ruleset: _Ruleset) -> None:
         """Start a new session for the ruleset; the old one may hold a fact or a pending action."""
-        old, ruleset.sid = ruleset.sid, str(next(self._sids))
+        old = ruleset.sid
+        ruleset.in_session(str(next(self._sids)))
         if ruleset.acted:
             ruleset.acted = False
             try:
