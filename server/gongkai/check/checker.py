@@ -462,9 +462,6 @@ def _holds_models(model: type[BaseModel]) -> bool:
     return any(models_in(f.annotation) for f in model.model_fields.values())
 
 
-_PLAIN = frozenset({bool, int, float, str})
-
-
 def packs_in_force(packs: list[Pack], day: dt.date) -> list[Pack]:
     return [p for p in packs if _in_force(p.meta.effective_from, p.meta.effective_to, day)]
 
@@ -509,6 +506,9 @@ def _obligation(d: CompiledDeadline, result: DeadlineResult, facts: dict[str, An
         done_on=result.done_on,
         status=status,
     )
+
+
+_PLAIN = frozenset({bool, int, float, str})  # shown as they are
 
 
 def _plain(value: Any) -> Any:

@@ -30,7 +30,8 @@ def questions(undecided: list[Undecided], vocabulary: dict[str, FactInfo]) -> li
 
 def ask(name: str, info: FactInfo | None) -> Question:
     """A fresh question (the caller adds the rules it helps decide); its options are shared."""
-    return _ask(name, info).model_copy(update={"rules": [], "options": list(_ask(name, info).options)})
+    template = _ask(name, info)
+    return template.model_copy(update={"rules": [], "options": list(template.options)})
 
 
 @lru_cache(maxsize=4096)

@@ -583,10 +583,13 @@ def engine_field(node: c.Contains) -> str:
     return f"{node.fact}__{node.item}"
 
 
+BREACH_FIELD = "breached__"  # the prefix of the fields that carry an earlier stage's verdict
+
+
 @cache
 def breach_field(rule_id: str) -> str:
     """The engine field carrying an earlier stage's verdict on a rule (no dots: durable nests them)."""
-    return "breached__" + "".join(ch if ch.isalnum() else "_" for ch in rule_id)
+    return BREACH_FIELD + "".join(ch if ch.isalnum() else "_" for ch in rule_id)
 
 
 def literal_json(atom: c.Node, values: Values) -> Json:

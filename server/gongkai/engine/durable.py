@@ -41,7 +41,7 @@ from typing import Any
 
 import durable_rules_engine as dre
 
-from gongkai.engine.compiler import DISJUNCT, TRUE, UNKNOWN, Lawbook, breach_field
+from gongkai.engine.compiler import BREACH_FIELD, DISJUNCT, TRUE, UNKNOWN, Lawbook, breach_field
 from gongkai.packs.vocabulary import FactInfo, FactType
 
 CATCH_ALL = "#catch-all"
@@ -127,13 +127,12 @@ class DurableEngine:
                 reads = tuple(sorted(set().union(*map(fields_read, rules.values())) - {"kind"}))
                 ruleset = _Ruleset(name, action, handle, logical, reads)
                 self._rulesets.setdefault((pack, action, stage), []).append(ruleset)
-        self._layouts = {action: layout(vocab) for action, vocab in lawbook.vocabulary.items()}
         # engine field → the fact it is laid out from and how, per action (``encode``)
-        self._fields = {action: field_sources(plan) for action, plan in self._layouts.items()}
+        self._fields = {action: field_sources(layout(vocab)) for action, vocab in lawbook.vocabulary.items()}
         self._plans: dict[tuple[str, tuple[str, ...]], _Plan] = {}  # (action, packs) → what a check asserts
         for (_, action, _), parts in self._rulesets.items():
             for ruleset in parts:
-                unknown = [f for f in ruleset.reads if f not in self._fields[action] and not f.startswith(VERDICT)]
+                unknown = [f for f in ruleset.reads if f not in self._fields[action] and not f.startswith(BREACH_FIELD)]
                 if unknown:  # a field no fact is laid out to would silently never be sent
                     raise EngineError(f"{ruleset.name} reads fields no fact provides: {unknown[:5]}")
         plain = [f for fields in self._fields.values() for f in fields if json.dumps(f) != f'"{f}"']
@@ -254,7 +253,6 @@ class DurableEngine:
         return [f for f in facts if "$s" not in f]  # the engine's own state fact stays
 
 
-VERDICT = "breached__"  # the prefix of the fields that carry an earlier stage's verdict (compiler)
 FieldSources = dict[str, tuple[str, str | None]]  # engine field → (fact, the option it flags, if any)
 
 
